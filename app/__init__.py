@@ -1,0 +1,93 @@
+"""Yizhan (驿站): the backend of the trade union's outdoor worker service stations."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+import sqlalchemy as sa
+from apiflask import APIFlask
+
+from config import load_config
+
+API_TITLE = "驿站 Yizhan API"
+API_VERSION = "1.0.0"
+
+
+def create_app(env_name: str | None = None, overrides: Mapping | None = None) -> APIFlask:
+    """Application factory. Settings come from `config` (environment read here, not at import)."""
+    app = APIFlask(
+        __name__,
+        title=API_TITLE,
+        version=API_VERSION,
+        spec_path="/api/openapi.json",
+        docs_path="/api/docs",
+        instance_relative_config=True,
+    )
+    app.config.from_mapping(load_config(env_name, overrides, instance_path=app.instance_path))
+    app.json.ensure_ascii = False
+    _configure_logging(app)
+    _init_extensions(app)
+
+    from app.api import register_api
+    from app.api.errors import register_error_handlers
+    from app.cli import register_cli
+    from miniprogram_api import bp as miniprogram_bp
+
+    register_api(app)
+    app.register_blueprint(miniprogram_bp)
+    register_error_handlers(app)
+    _document_errors(app)
+    register_cli(app)
+    return app
+
+
+def _configure_logging(app: APIFlask) -> None:
+    if not app.debug and not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def _init_extensions(app: APIFlask) -> None:
+    from app import models  # noqa: F401  (every model registered before Alembic looks)
+    from app.extensions import db, limiter, migrate, redis_store
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
+    limiter.init_app(app)
+    redis_store.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _tune_sqlite(db.engine)
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _tune_sqlite(engine: sa.Engine) -> None:
+    """Foreign keys on, WAL for concurrent readers, and SQLAlchemy's recipe that lets pysqlite
+    run real transactions and SAVEPOINTs (it otherwise begins them behind our back)."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+def _document_errors(app: APIFlask) -> None:
+    """Tell the OpenAPI document that every error has our one shape."""
+    from app.schemas.base import ErrorSchema
+
+    app.config["HTTP_ERROR_SCHEMA"] = ErrorSchema
+    app.config["VALIDATION_ERROR_SCHEMA"] = ErrorSchema

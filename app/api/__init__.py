@@ -1,0 +1,16 @@
+"""The staff API (`/api/staff/v1`) and the service endpoints."""
+
+from __future__ import annotations
+
+from apiflask import APIFlask
+
+from app.api import health
+from app.api.views import audit, auth, reference, stations
+
+STAFF_PREFIX = "/api/staff/v1"
+
+
+def register_api(app: APIFlask) -> None:
+    for module in (auth, stations, reference, audit):
+        app.register_blueprint(module.bp, url_prefix=STAFF_PREFIX)
+    app.register_blueprint(health.bp)

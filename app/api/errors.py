@@ -1,0 +1,94 @@
+"""One error shape for the whole API: {"error": {"code", "message", "details"?}}.
+
+Domain errors from services get their HTTP status here; HTTP errors from the framework
+(validation, auth, 404/405, 429) go through APIFlask's error processor; anything else is
+logged and answered with a generic 500 that never carries the exception's text."""
+
+from __future__ import annotations
+
+import logging
+
+from apiflask import APIFlask, HTTPError
+from flask import request
+from flask_limiter.errors import RateLimitExceeded
+from sqlalchemy.exc import OperationalError
+
+from app.errors import AuthenticationFailed, Conflict, DomainError, Forbidden, InvalidInput, NotFound
+
+log = logging.getLogger(__name__)
+
+DOMAIN_STATUS = {
+    InvalidInput: 422,
+    NotFound: 404,
+    Conflict: 409,
+    Forbidden: 403,
+    AuthenticationFailed: 401,
+}
+
+# Codes and Chinese messages for the framework's HTTP errors.
+HTTP_ERRORS = {
+    400: ("bad_request", "请求格式有误"),
+    401: ("unauthorized", "请先登录"),
+    403: ("forbidden", "没有权限执行该操作"),
+    404: ("not_found", "请求的地址不存在"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    413: ("payload_too_large", "上传内容过大"),
+    415: ("unsupported_media_type", "不支持的内容类型"),
+    422: ("validation_error", "提交的数据有误，请检查后重试"),
+    429: ("rate_limited", "请求过于频繁，请稍后再试"),
+    500: ("internal_error", "服务器内部错误，请稍后再试"),
+    503: ("service_unavailable", "服务暂时不可用，请稍后再试"),
+}
+
+
+def error_body(code: str, message: str, details=None) -> dict:
+    body = {"code": code, "message": message}
+    if details:
+        body["details"] = details
+    return {"error": body}
+
+
+def status_of(error: DomainError) -> int:
+    for cls in type(error).__mro__:
+        if cls in DOMAIN_STATUS:
+            return DOMAIN_STATUS[cls]
+    return 400
+
+
+def register_error_handlers(app: APIFlask) -> None:
+    @app.error_processor
+    def _http_error(error: HTTPError):
+        code, message = HTTP_ERRORS.get(error.status_code, ("http_error", "请求无法处理"))
+        details = error.detail or None
+        if error.extra_data.get("code"):
+            code, message = error.extra_data["code"], error.message
+        return error_body(code, message, details), error.status_code, error.headers
+
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError):
+        return error_body(error.code, error.message, error.details), status_of(error)
+
+    @app.errorhandler(RateLimitExceeded)
+    def _rate_limited(error: RateLimitExceeded):
+        code, message = HTTP_ERRORS[429]
+        if error.limit.error_message:
+            code, message = "login_locked", error.description
+        headers = {"Retry-After": str(_retry_after(error))}
+        return error_body(code, message), 429, headers
+
+    @app.errorhandler(OperationalError)
+    def _database_down(error: OperationalError):
+        log.error("database unavailable on %s %s", request.method, request.path, exc_info=error)
+        return error_body(HTTP_ERRORS[503][0], "数据库暂时不可用，请稍后再试"), 503, {"Retry-After": "5"}
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        code, message = HTTP_ERRORS[500]
+        return error_body(code, message), 500
+
+
+def _retry_after(error: RateLimitExceeded) -> int:
+    # Flask-Limiter has already computed the reset time for its own headers.
+    window = getattr(error.limit.limit, "get_expiry", lambda: 60)()
+    return max(1, int(window))

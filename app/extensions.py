@@ -1,0 +1,16 @@
+"""Extensions, created bare here and bound to an app in `create_app`."""
+
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+
+from app.adapters.redis_store import RedisStore
+from app.models.base import Base
+
+# create_savepoint: a session joined to an outer transaction (the tests') rolls back only to its
+# savepoint; with a plain engine, as in production, the option has no effect.
+db = SQLAlchemy(model_class=Base, session_options={"join_transaction_mode": "create_savepoint"})
+migrate = Migrate()
+limiter = Limiter(key_func=get_remote_address)
+redis_store = RedisStore()

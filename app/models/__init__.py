@@ -1,0 +1,30 @@
+"""The data: every model is imported here so Alembic and the app see the whole schema."""
+
+from app.models.audit import AuditEntry
+from app.models.reference import (
+    BuildMode,
+    CareActivityKind,
+    CityPlan,
+    DemonstrationTarget,
+    District,
+    HostType,
+    SixHasItem,
+    WorkerGroup,
+)
+from app.models.staff import StaffAccount
+from app.models.station import Inspection, Station
+
+__all__ = [
+    "AuditEntry",
+    "BuildMode",
+    "CareActivityKind",
+    "CityPlan",
+    "DemonstrationTarget",
+    "District",
+    "HostType",
+    "Inspection",
+    "SixHasItem",
+    "StaffAccount",
+    "Station",
+    "WorkerGroup",
+]

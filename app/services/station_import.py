@@ -1,0 +1,229 @@
+"""Bulk import of stations from CSV or XLSX: every row is validated first and nothing is
+written unless every row is good; rows with a known code update that station."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from typing import IO
+
+import sqlalchemy as sa
+from flask import current_app
+from marshmallow import ValidationError
+from openpyxl import Workbook, load_workbook
+
+from app.errors import InvalidInput
+from app.extensions import db
+from app.models import Station
+from app.schemas.stations import StationIn
+from app.services import audit
+from app.services import stations as station_service
+from app.services.actor import Actor
+from app.services.import_format import COLUMNS, FIELD_TO_HEADER, HEADER_TO_FIELD, CellError, cell_value
+
+XLSX_MAGIC = b"PK\x03\x04"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _fail(message: str, code: str = "import_invalid", errors: list | None = None) -> InvalidInput:
+    return InvalidInput(message, code=code, details={"errors": errors or [], "error_count": len(errors or [])})
+
+
+def read_rows(filename: str, stream: IO[bytes]) -> tuple[list[str], list[tuple[int, list]]]:
+    """The header and the non-empty data rows (with their row numbers) of a CSV or XLSX file."""
+    content = stream.read()
+    if content[:4] == XLSX_MAGIC or filename.lower().endswith(".xlsx"):
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+            table = [list(r) for r in sheet.iter_rows(values_only=True)]
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise _fail("无法读取该 XLSX 文件，请确认文件未损坏", "import_unreadable") from exc
+    else:
+        table = list(csv.reader(io.StringIO(_decode(content))))
+    if not table:
+        raise _fail("文件是空的", "import_empty")
+    header = [str(h).strip() if h is not None else "" for h in table[0]]
+    rows = [(n, row) for n, row in enumerate(table[1:], start=2) if any(c not in (None, "") for c in row)]
+    return header, rows
+
+
+def _decode(content: bytes) -> str:
+    # Excel on Chinese Windows saves CSV as GB18030-family text; everything else sends UTF-8.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _fail("无法识别文件编码，请另存为 UTF-8 编码的 CSV 或 XLSX", "import_unreadable")
+
+
+def _check_header(header: list[str]) -> list[str | None]:
+    fields = [HEADER_TO_FIELD.get(h) for h in header]
+    unknown = [h for h, f in zip(header, fields, strict=True) if h and f is None]
+    missing = [FIELD_TO_HEADER[f] for f in StationIn().fields if StationIn().fields[f].required and f not in fields]
+    if unknown or missing:
+        errors = [{"row": 1, "column": h, "message": "不认识的列名"} for h in unknown]
+        errors += [{"row": 1, "column": h, "message": "缺少必填列"} for h in missing]
+        raise _fail("表头与模板不一致，请使用下载的导入模板", "import_bad_header", errors)
+    return fields
+
+
+def _flatten(messages, prefix: str = "") -> list[tuple[str, str]]:
+    """marshmallow's nested error dict -> (top-level field, message) pairs."""
+    if isinstance(messages, dict):
+        out = []
+        for key, value in messages.items():
+            out += _flatten(value, prefix or str(key))
+        return out
+    if isinstance(messages, list):
+        return [pair for m in messages for pair in _flatten(m, prefix)]
+    return [(prefix, str(messages))]
+
+
+class _Row:
+    def __init__(self, number: int, data: dict | None, errors: list[dict]):
+        self.number, self.data, self.errors = number, data, errors
+
+
+def _parse_row(number: int, fields: list[str | None], cells: list, schema: StationIn) -> _Row:
+    errors, raw = [], {}
+    for field, cell in zip(fields, cells, strict=False):  # short rows: missing cells are empty
+        if field is None:
+            continue
+        try:
+            value = cell_value(field, cell)
+        except CellError as exc:
+            errors.append({"row": number, "column": FIELD_TO_HEADER[field], "message": str(exc)})
+            continue
+        if value is not None:
+            raw[field] = value
+    try:
+        data = schema.load(raw)
+    except ValidationError as exc:
+        for field, message in _flatten(exc.messages):
+            errors.append({"row": number, "column": FIELD_TO_HEADER.get(field, field), "message": message})
+        return _Row(number, None, errors)
+    return _Row(number, data, errors)
+
+
+def import_stations(actor: Actor, filename: str, stream: IO[bytes], *, dry_run: bool = False) -> dict:
+    header, table = read_rows(filename, stream)
+    if len(table) > current_app.config["IMPORT_MAX_ROWS"]:
+        raise _fail(f"一次最多导入 {current_app.config['IMPORT_MAX_ROWS']} 行，请分批导入", "import_too_large")
+    if not table:
+        raise _fail("文件中没有数据行", "import_empty")
+    fields = _check_header(header)
+    schema = StationIn()
+    rows = [_parse_row(n, fields, cells, schema) for n, cells in table]
+    existing = _existing_stations({r.data["code"] for r in rows if r.data and r.data.get("code")})
+    errors = _rule_errors(actor, rows, existing)
+    if errors:
+        raise _fail(f"文件中有 {len({e['row'] for e in errors})} 行有误，未导入任何数据", errors=errors)
+    result = _apply(actor, [r.data for r in rows], existing)
+    result["dry_run"] = dry_run
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return result
+
+
+def _existing_stations(codes: set[str]) -> dict[str, Station]:
+    if not codes:
+        return {}
+    return {s.code: s for s in db.session.scalars(sa.select(Station).where(Station.code.in_(codes)))}
+
+
+def _row_error(row: _Row, field: str, message: str) -> dict:
+    return {"row": row.number, "column": FIELD_TO_HEADER.get(field, field), "message": message}
+
+
+def _rule_errors(actor: Actor, rows: list[_Row], existing: dict[str, Station]) -> list[dict]:
+    errors: list[dict] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        errors.extend(row.errors)
+        if row.data is None:
+            continue
+        for field, messages in station_service.rule_errors(actor, station_service.gcj_fields(row.data)).items():
+            errors.extend(_row_error(row, field, message) for message in messages)
+        code = row.data.get("code")
+        if not code:
+            continue
+        if code in seen:
+            errors.append(_row_error(row, "code", f"与第 {seen[code]} 行的站点编码重复"))
+        seen.setdefault(code, row.number)
+        station = existing.get(code)
+        if station is not None and not actor.can_see_district(station.district_code):
+            errors.append(_row_error(row, "code", "该编码已被其他区县的站点使用"))
+        elif station is not None and station.is_retired:
+            errors.append(_row_error(row, "code", "该站点已撤销，不能通过导入修改"))
+        elif station is not None and station.district_code != row.data["district"]:
+            errors.append(_row_error(row, "district", "导入不能更改已有站点所属的区县"))
+    return sorted(errors, key=lambda e: e["row"])
+
+
+def _apply(actor: Actor, rows: list[dict], existing: dict[str, Station]) -> dict:
+    result = {"rows": len(rows), "created": 0, "updated": 0, "unchanged": 0, "codes": []}
+    needing_codes = defaultdict(list)
+    for data in rows:
+        if not data.get("code"):
+            needing_codes[data["district"]].append(data)
+    for district, group in needing_codes.items():
+        for data, code in zip(group, station_service.next_codes(district, len(group)), strict=True):
+            data["code"] = code
+    new_stations = []
+    for data in rows:
+        values = station_service.values_from_input(data)
+        station = existing.get(data["code"])
+        if station is None:
+            station = station_service.build_station(values)
+            new_stations.append(station)
+            result["created"] += 1
+        else:
+            before = station_service.snapshot(station)
+            for attr, value in values.items():
+                setattr(station, attr, value)
+            after = station_service.snapshot(station)
+            if after == before:
+                result["unchanged"] += 1
+            else:
+                audit.record(
+                    actor, "station.import.update", "station", station.code,
+                    district_code=station.district_code, before=before, after=after,
+                )  # fmt: skip
+                result["updated"] += 1
+        result["codes"].append(data["code"])
+    db.session.add_all(new_stations)
+    db.session.flush()
+    for station in new_stations:
+        audit.record(
+            actor, "station.import.create", "station", station.code,
+            district_code=station.district_code, after=station_service.snapshot(station),
+        )  # fmt: skip
+    return result
+
+
+def template(fmt: str) -> tuple[bytes, str, str]:
+    """The import template: the header row, and (in XLSX) a sheet explaining each column."""
+    headers = [h for h, _, _ in COLUMNS]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerow(headers)
+        return buffer.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", "stations-template.csv"
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "站点"
+    sheet.append(headers)
+    for i, header in enumerate(headers, start=1):
+        sheet.column_dimensions[sheet.cell(1, i).column_letter].width = max(12, len(header) * 3)
+    notes = book.create_sheet("填写说明")
+    notes.append(["列名", "说明"])
+    for header, _, note in COLUMNS:
+        notes.append([header, note])
+    notes.column_dimensions["A"].width = 14
+    notes.column_dimensions["B"].width = 100
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), XLSX_MIME, "stations-template.xlsx"

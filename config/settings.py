@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"  # refused in production
+
+# Switches that make the app easier to poke at and must never be on in production.
+DEV_ONLY_SWITCHES = ("DEBUG", "TESTING", "DEMO_DATA_ALLOWED")
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the app refuses to start."""
+
+
+class BaseConfig:
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI: str | None = None  # SQLite file in the instance folder if unset
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL: str | None = None  # in-process equivalents if unset
+    JSON_AS_ASCII = False
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # imports are the largest uploads
+
+    # OpenAPI
+    SPEC_PATH = "/api/openapi.json"
+    DOCS_PATH = "/api/docs"
+    VALIDATION_ERROR_STATUS_CODE = 422
+    INFO = {"description": "驿站：工会户外劳动者服务站点后端 API"}
+
+    # Staff sign-in
+    STAFF_TOKEN_TTL = timedelta(hours=8)
+    # Failed sign-ins per account: slowed after the first limit, locked by the second.
+    LOGIN_FAILURE_LIMITS = "5 per minute;10 per 15 minutes"
+    LOGIN_ATTEMPTS_PER_IP = "60 per minute"
+
+    # Flask-Limiter: storage follows REDIS_URL; Redis trouble never blocks a request.
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "yizhan"
+    REDIS_KEY_PREFIX = "yizhan"
+
+    # Station coordinates (GCJ-02) must lie in this box: Mianyang with a margin.
+    GEO_BOUNDS = {"lat_min": 30.6, "lat_max": 33.2, "lng_min": 103.6, "lng_max": 105.8}
+
+    STATION_PAGE_SIZE_MAX = 100
+    IMPORT_MAX_ROWS = 5000
+
+    DEBUG = False
+    TESTING = False
+    DEMO_DATA_ALLOWED = False
+
+
+class DevelopmentConfig(BaseConfig):
+    DEMO_DATA_ALLOWED = True
+
+
+class TestingConfig(BaseConfig):
+    TESTING = True
+    DEMO_DATA_ALLOWED = True
+    SECRET_KEY = "testing-secret-key"
+    LOGIN_ATTEMPTS_PER_IP = "1000 per minute"
+
+
+class ProductionConfig(BaseConfig):
+    pass
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+# Environment variable -> setting. Secrets come only from here.
+ENV_SETTINGS = {
+    "SECRET_KEY": "SECRET_KEY",
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "REDIS_URL": "REDIS_URL",
+    "YIZHAN_REDIS_PREFIX": "REDIS_KEY_PREFIX",
+}
+
+
+def _settings_of(cls: type) -> dict:
+    return {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+
+
+def _geo_bounds_from_env(value: str) -> dict:
+    try:
+        lat_min, lat_max, lng_min, lng_max = (float(v) for v in value.split(","))
+    except ValueError as exc:
+        raise ConfigError("YIZHAN_GEO_BOUNDS must be 'lat_min,lat_max,lng_min,lng_max'") from exc
+    return {"lat_min": lat_min, "lat_max": lat_max, "lng_min": lng_min, "lng_max": lng_max}
+
+
+def load_config(
+    env_name: str | None = None,
+    overrides: Mapping | None = None,
+    environ: Mapping[str, str] | None = None,
+    instance_path: str | None = None,
+) -> dict:
+    """Build the settings for one app: class defaults, then the environment, then overrides."""
+    environ = os.environ if environ is None else environ
+    env_name = env_name or environ.get("YIZHAN_ENV", "development")
+    if env_name not in CONFIGS:
+        raise ConfigError(f"YIZHAN_ENV must be one of {sorted(CONFIGS)}, not {env_name!r}")
+    settings = _settings_of(CONFIGS[env_name])
+    settings["ENV_NAME"] = env_name
+    for var, key in ENV_SETTINGS.items():
+        if environ.get(var):
+            settings[key] = environ[var]
+    if environ.get("YIZHAN_GEO_BOUNDS"):
+        settings["GEO_BOUNDS"] = _geo_bounds_from_env(environ["YIZHAN_GEO_BOUNDS"])
+    settings.update(overrides or {})
+    if not settings.get("SQLALCHEMY_DATABASE_URI"):
+        folder = Path(instance_path or "instance")
+        folder.mkdir(parents=True, exist_ok=True)
+        settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{(folder / 'yizhan.sqlite3').resolve()}"
+    settings["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(settings["SQLALCHEMY_DATABASE_URI"])
+    settings["RATELIMIT_STORAGE_URI"] = settings.get("REDIS_URL") or "memory://"
+    settings["RATELIMIT_KEY_PREFIX"] = settings["REDIS_KEY_PREFIX"]
+    if env_name == "production":
+        check_production(settings)
+    return settings
+
+
+def _normalise_database_url(url: str) -> str:
+    # psycopg 3 is the driver we ship; plain postgresql:// URLs would ask for psycopg2.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def check_production(settings: Mapping) -> None:
+    problems = []
+    if not settings.get("SECRET_KEY") or settings["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        problems.append("SECRET_KEY must be set in the environment")
+    elif len(settings["SECRET_KEY"]) < 32:
+        problems.append("SECRET_KEY must be at least 32 characters")
+    problems += [f"{name} must be off in production" for name in DEV_ONLY_SWITCHES if settings.get(name)]
+    if problems:
+        raise ConfigError("refusing to start in production: " + "; ".join(problems))

@@ -1,0 +1,172 @@
+"""Test fixtures. Every database test runs twice: on SQLite (the embedded default) and on
+PostgreSQL with Redis (production's parts). Each run creates its own databases and drops them;
+each test runs in a transaction that is rolled back."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db, limiter
+from app.services import staff as staff_service
+from app.services.reference import load_reference_data
+from tests import services
+
+RUN_ID = f"yizhan_test_{os.getpid()}"
+_backends: list[str] = []
+
+
+def pytest_configure(config):
+    _backends[:] = ["sqlite"]
+    problems = [p for p in (services.postgres_problem(), services.redis_problem()) if p]
+    if problems and services.services_required():
+        raise pytest.UsageError(
+            "YIZHAN_REQUIRE_SERVICES=1 but a required service is down:\n  " + "\n  ".join(problems)
+        )
+    if problems:
+        config.issue_config_time_warning(
+            pytest.PytestWarning("running on SQLite only: " + "; ".join(problems)), stacklevel=2
+        )
+    else:
+        _backends.append("postgresql")
+
+
+def pytest_report_header(config):
+    return f"yizhan backends: {', '.join(_backends)} (run id {RUN_ID})"
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", _backends, scope="session")
+
+
+@pytest.fixture(scope="session")
+def app(backend, tmp_path_factory):
+    """A migrated, reference-loaded database of the backend, and an app on it."""
+    overrides = {"REDIS_KEY_PREFIX": RUN_ID}
+    if backend == "postgresql":
+        overrides["SQLALCHEMY_DATABASE_URI"] = services.create_database(RUN_ID)
+        overrides["REDIS_URL"] = services.REDIS_TEST_URL
+    else:
+        overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path_factory.mktemp('db') / 'yizhan.sqlite3'}"
+    application = create_app("testing", overrides)
+    with application.app_context():
+        upgrade()
+        load_reference_data()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if backend == "postgresql":
+        services.drop_database(RUN_ID)
+        services.delete_redis_keys(RUN_ID)
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture(autouse=True)
+def _rolled_back(request):
+    """Run each database test inside a transaction that is rolled back afterwards: services
+    commit to a savepoint, so nothing a test writes is seen by the next one."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        engines = db.engines
+        engine = engines[None]
+        connection = engine.connect()
+        transaction = connection.begin()
+        engines[None] = connection
+        try:
+            yield
+        finally:
+            db.session.remove()
+            transaction.rollback()
+            connection.close()
+            engines[None] = engine
+            limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@dataclass
+class Api:
+    """The test client, signed in as someone (or no one)."""
+
+    client: object
+    token: str | None = None
+
+    def _headers(self, headers):
+        out = dict(headers or {})
+        if self.token:
+            out.setdefault("Authorization", f"Bearer {self.token}")
+        return out
+
+    def get(self, url, headers=None, **kw):
+        return self.client.get(url, headers=self._headers(headers), **kw)
+
+    def post(self, url, headers=None, **kw):
+        return self.client.post(url, headers=self._headers(headers), **kw)
+
+    def patch(self, url, headers=None, **kw):
+        return self.client.patch(url, headers=self._headers(headers), **kw)
+
+    def delete(self, url, headers=None, **kw):
+        return self.client.delete(url, headers=self._headers(headers), **kw)
+
+
+def signed_in(client, staff) -> Api:
+    return Api(client, staff_service.issue_token(staff).token)
+
+
+@pytest.fixture
+def city_staff(app_ctx):
+    from tests.factories import StaffFactory
+
+    return StaffFactory(role="city", district_code=None, username="city.staff")
+
+
+@pytest.fixture
+def fc_staff(app_ctx):
+    from tests.factories import StaffFactory
+
+    return StaffFactory(role="district", district_code="FC", username="fc.staff")
+
+
+@pytest.fixture
+def yx_staff(app_ctx):
+    from tests.factories import StaffFactory
+
+    return StaffFactory(role="district", district_code="YX", username="yx.staff")
+
+
+@pytest.fixture
+def city_api(client, city_staff):
+    return signed_in(client, city_staff)
+
+
+@pytest.fixture
+def fc_api(client, fc_staff):
+    return signed_in(client, fc_staff)
+
+
+@pytest.fixture
+def yx_api(client, yx_staff):
+    return signed_in(client, yx_staff)
+
+
+@pytest.fixture
+def anon_api(client):
+    return Api(client)

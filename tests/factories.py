@@ -1,0 +1,53 @@
+"""factory_boy factories for test data, written through the app's own session."""
+
+from __future__ import annotations
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+from werkzeug.security import generate_password_hash
+
+from app.extensions import db
+from app.models import StaffAccount, Station
+
+PASSWORD = "correct-horse-battery"
+_PASSWORD_HASH = generate_password_hash(PASSWORD)  # hashed once: scrypt is slow on purpose
+
+
+class _Base(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+
+class StaffFactory(_Base):
+    class Meta:
+        model = StaffAccount
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    password_hash = _PASSWORD_HASH
+    display_name = factory.LazyAttribute(lambda o: f"{o.username} 测试")
+    role = "district"
+    district_code = "FC"
+
+
+OFFICE_HOURS = {"always_open": False, "weekly": [{"weekday": d, "open": "08:00", "close": "18:00"} for d in range(1, 6)]}
+
+
+class StationFactory(_Base):
+    class Meta:
+        model = Station
+
+    code = factory.Sequence(lambda n: f"FC{9000 + n:04d}")
+    name = factory.Sequence(lambda n: f"测试站点{n}")
+    district_code = "FC"
+    address = "绵阳市涪城区临园路1号"
+    lat = 31.4567
+    lng = 104.7462
+    host_unit = "涪城区环卫所"
+    host_type_code = "sanitation_depot"
+    build_mode = "co_built"
+    amenities = factory.LazyFunction(lambda: ["drinking_water", "toilet"])
+    opening_hours = factory.LazyFunction(lambda: dict(OFFICE_HOURS))
+    worker_groups = factory.LazyFunction(lambda: ["sanitation"])
+    status = "built"
