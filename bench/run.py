@@ -1,0 +1,58 @@
+"""`make bench`: run every benchmark against the app under gunicorn on PostgreSQL and Redis,
+print a table and write bench/RESULTS.md with the machine's description."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import subprocess
+from pathlib import Path
+
+from bench import import_stations
+from bench.server import running_app
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+def machine() -> str:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+        platform.processor(),
+    )
+    mem_kib = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")))
+    pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
+    redis = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.split(" sha")[0]
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem_kib / 1024 / 1024:.0f} GiB memory; "
+        f"Python {platform.python_version()}; {pg}; {redis}"
+    )
+
+
+def main() -> None:
+    with running_app() as server:
+        rows = import_stations.run(server)
+        peak = server.peak_rss_mib()
+    table = ["| benchmark | seconds | target | met |", "| --- | ---: | ---: | :---: |"]
+    for r in rows:
+        table.append(f"| {r['what']} | {r['seconds']:.2f} | < {r['target']:.0f} s | {'yes' if r['seconds'] < r['target'] else 'NO'} |")
+    text = "\n".join(
+        [
+            "# Benchmark results",
+            "",
+            f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by `make bench` on: {machine()}.",
+            "The app ran under gunicorn (production configuration, 2 workers × 4 threads) on PostgreSQL and Redis on the same machine;",
+            "requests went over HTTP on loopback.",
+            "",
+            *table,
+            "",
+            f"Server peak memory (VmHWM, master + workers): {peak:.0f} MiB.",
+            "",
+        ]
+    )
+    RESULTS.write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

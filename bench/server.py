@@ -1,0 +1,112 @@
+"""Start the app as production runs it (gunicorn, PostgreSQL, Redis) on a fresh database."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PG_ADMIN_URL = os.environ.get("YIZHAN_BENCH_PG", "postgresql://root@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("YIZHAN_BENCH_REDIS", "redis://127.0.0.1:6379/0")
+STAFF_USER, STAFF_PASSWORD = "bench.city", "bench-password-0123"
+
+
+@dataclass
+class Server:
+    base_url: str
+    process: subprocess.Popen
+    env: dict
+
+    def pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [self.process.pid, *map(int, children.read_text().split())] if children.exists() else []
+
+    def peak_rss_mib(self) -> float:
+        """Sum of the peak resident memory (VmHWM) of the master and its workers."""
+        total_kib = 0
+        for pid in self.pids():
+            with contextlib.suppress(FileNotFoundError):
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        total_kib += int(line.split()[1])
+        return total_kib / 1024
+
+    def login(self) -> str:
+        r = requests.post(f"{self.base_url}/api/staff/v1/auth/login", json={"username": STAFF_USER, "password": STAFF_PASSWORD})
+        r.raise_for_status()
+        return r.json()["token"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _flask(env: dict, *args: str) -> None:
+    subprocess.run([str(BIN / "flask"), *args], env=env, cwd=ROOT, check=True, capture_output=True)
+
+
+@contextlib.contextmanager
+def running_app(workers: int = 2):
+    name = f"yizhan_bench_{os.getpid()}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    port = _free_port()
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi",
+        "YIZHAN_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "DATABASE_URL": PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}",
+        "REDIS_URL": REDIS_URL,
+        "YIZHAN_REDIS_PREFIX": name,
+        "YIZHAN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(workers),
+    }
+    process = None
+    try:
+        _flask(env, "db", "upgrade")
+        _flask(env, "seed", "reference")
+        _flask(env, "staff", "create", "--username", STAFF_USER, "--role", "city", "--name", "bench", "--password", STAFF_PASSWORD)
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null", "wsgi:app"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        _wait_healthy(base_url, process)
+        yield Server(base_url, process, env)
+    finally:
+        if process is not None:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _wait_healthy(base_url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
+        with contextlib.suppress(requests.ConnectionError):
+            if requests.get(f"{base_url}/healthz", timeout=2).status_code == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not become healthy in time")

@@ -1,0 +1,68 @@
+"""Settings per environment: production refuses unsafe settings."""
+
+import pytest
+
+from app import create_app
+from config import ConfigError, load_config
+from config.settings import DEFAULT_SECRET_KEY
+
+STRONG = "s" * 48
+
+
+def test_production_refuses_the_default_secret(tmp_path):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load_config("production", environ={}, instance_path=str(tmp_path))
+
+
+def test_production_refuses_a_short_secret(tmp_path):
+    with pytest.raises(ConfigError, match="32"):
+        load_config("production", environ={"SECRET_KEY": "short"}, instance_path=str(tmp_path))
+
+
+@pytest.mark.parametrize("switch", ["DEBUG", "TESTING", "DEMO_DATA_ALLOWED"])
+def test_production_refuses_development_switches(tmp_path, switch):
+    with pytest.raises(ConfigError, match=switch):
+        load_config("production", {switch: True}, environ={"SECRET_KEY": STRONG}, instance_path=str(tmp_path))
+
+
+def test_production_starts_with_a_real_secret(tmp_path):
+    settings = load_config("production", environ={"SECRET_KEY": STRONG}, instance_path=str(tmp_path))
+    assert settings["SECRET_KEY"] == STRONG
+    assert settings["DEMO_DATA_ALLOWED"] is False
+
+
+def test_create_app_refuses_unsafe_production(monkeypatch):
+    monkeypatch.setenv("YIZHAN_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError):
+        create_app()
+
+
+def test_embedded_defaults_without_configuration(tmp_path):
+    settings = load_config("development", environ={}, instance_path=str(tmp_path))
+    assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'yizhan.sqlite3'}"
+    assert settings["REDIS_URL"] is None
+    assert settings["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert settings["SECRET_KEY"] == DEFAULT_SECRET_KEY
+
+
+def test_environment_selects_postgresql_and_redis(tmp_path):
+    settings = load_config(
+        "development",
+        environ={"DATABASE_URL": "postgresql://u@db/yizhan", "REDIS_URL": "redis://cache:6379/1"},
+        instance_path=str(tmp_path),
+    )
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/yizhan"
+    assert settings["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/1"
+
+
+def test_geo_bounds_from_environment(tmp_path):
+    settings = load_config("development", environ={"YIZHAN_GEO_BOUNDS": "20,40,100,110"}, instance_path=str(tmp_path))
+    assert settings["GEO_BOUNDS"] == {"lat_min": 20, "lat_max": 40, "lng_min": 100, "lng_max": 110}
+    with pytest.raises(ConfigError):
+        load_config("development", environ={"YIZHAN_GEO_BOUNDS": "nonsense"}, instance_path=str(tmp_path))
+
+
+def test_unknown_environment_is_refused(tmp_path):
+    with pytest.raises(ConfigError):
+        load_config("staging", environ={}, instance_path=str(tmp_path))

@@ -1,0 +1,60 @@
+"""The demo data `make run` loads."""
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import StaffAccount, Station
+from app.services import geo
+
+
+def test_seed_demo_loads_stations_in_every_district_and_one_account_per_role(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed", "demo"])
+    assert result.exit_code == 0, result.output
+    stations = db.session.scalars(sa.select(Station)).all()
+    assert 30 <= len(stations) <= 60
+    assert len({s.district_code for s in stations}) == 13
+    for s in stations:
+        assert geo.in_bounds(s.lat, s.lng, app.config["GEO_BOUNDS"])
+    roles = {a.role for a in db.session.scalars(sa.select(StaffAccount))}
+    assert roles == {"city", "district"}
+    again = runner.invoke(args=["seed", "demo"])
+    assert "0 accounts, 0 stations" in again.output
+
+
+def test_demo_credentials_sign_in(app, client):
+    app.test_cli_runner().invoke(args=["seed", "demo"])
+    r = client.post("/api/staff/v1/auth/login", json={"username": "city.demo", "password": "Yizhan-city-2026"})
+    assert r.status_code == 200
+    token = r.get_json()["token"]
+    listing = client.get("/api/staff/v1/stations?per_page=100", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert listing["total"] == 39
+
+
+def test_demo_data_refused_outside_development(app, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_DATA_ALLOWED", False)
+    result = app.test_cli_runner().invoke(args=["seed", "demo"])
+    assert result.exit_code != 0
+    assert "refused" in result.output
+
+
+def test_staff_create_command(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["staff", "create", "--username", "jy.admin", "--role", "district", "--district", "江油市", "--name", "江油市总工会"],
+        input="a-long-password\na-long-password\n",
+    )
+    assert result.exit_code == 0, result.output
+    account = db.session.scalar(sa.select(StaffAccount).where(StaffAccount.username == "jy.admin"))
+    assert account.district_code == "JY"
+    bad = runner.invoke(
+        args=["staff", "create", "--username", "x", "--role", "district", "--name", "x"],
+        input="a-long-password\na-long-password\n",
+    )
+    assert bad.exit_code != 0
+    assert "区县" in bad.output
+    short = runner.invoke(
+        args=["staff", "create", "--username", "y", "--role", "city", "--name", "y"], input="short\nshort\n"
+    )
+    assert short.exit_code != 0
+    assert "密码" in short.output
