@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from itertools import pairwise
 
 from apiflask.fields import File as FileField
@@ -96,7 +97,8 @@ class StationFieldsMixin:
 
     @pre_load
     def _district_by_name(self, data, **kwargs):
-        if isinstance(data, dict) and data.get("district") in DISTRICT_BY_NAME:
+        # Mapping, not dict: query strings arrive as webargs' MultiDictProxy.
+        if isinstance(data, Mapping) and data.get("district") in DISTRICT_BY_NAME:
             data = {**data, "district": DISTRICT_BY_NAME[data["district"]]}
         return data
 
@@ -106,7 +108,13 @@ class StationIn(StationFieldsMixin, BaseSchema):
 
 
 class StationPatch(StationFieldsMixin, BaseSchema):
-    """Any subset of the station's fields (sent with partial=True)."""
+    """Any subset of the station's fields. Only the top level is partial: a nested object
+    (opening hours) replaces the stored one whole, so it must be complete; partial=True would
+    reach into it and let its validators meet missing keys."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("partial", tuple(self._declared_fields))
+        super().__init__(**kwargs)
 
 
 class StationQuery(PageQuery):

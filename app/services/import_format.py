@@ -6,6 +6,7 @@ codes, and the errors name the column as the file does."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 from app import reference_data as ref
@@ -42,7 +43,9 @@ _BUILD_MODE = {"自建": "self_built", "工会自建": "self_built", "共建": "
 _PARTNER = {
     "劳动者驿站": "china_post", "中国邮政": "china_post", "邮政": "china_post", "邮储银行": "china_post",
     "爱心便民服务点": "china_mobile", "中国移动": "china_mobile", "移动": "china_mobile",
-}  # fmt: skip
+    # As the template's note for the column words them, and as the reference data names them.
+    "劳动者驿站（中国邮政）": "china_post", "爱心便民服务点（中国移动）": "china_mobile",
+} | {name: code for code, name, kind in ref.BUILD_MODES if kind == "partner"}  # fmt: skip
 _STATUS = {"规划中": "planned", "规划": "planned", "已建成": "built", "建成": "built"}
 _BY_NAME = {
     "host_type": ref.names(ref.HOST_TYPES),
@@ -122,6 +125,9 @@ def _days(text: str) -> list[int]:
 
 def parse_opening_hours(text: str) -> dict:
     """'24小时' or '周一至周五 08:00-18:00；周六 09:00-12:00,14:00-17:00' to the API's shape."""
+    # Chinese input methods type full-width digits and punctuation (０８：００－１８：００); NFKC
+    # folds them to ASCII and leaves the Chinese day names alone.
+    text = unicodedata.normalize("NFKC", text)
     if text.replace(" ", "") in {a.replace(" ", "") for a in _ALWAYS}:
         return {"always_open": True, "weekly": []}
     weekly = []
@@ -129,7 +135,7 @@ def parse_opening_hours(text: str) -> dict:
         m = re.match(r"^(.*?)\s*(\d{1,2}:\d{2}.*)$", segment)
         if not m:
             raise CellError(f"开放时间格式有误：{segment}（示例：周一至周五 08:00-18:00）")
-        days_text = m.group(1).strip() or "每天"
+        days_text = m.group(1).strip().rstrip(":").strip() or "每天"  # "周一至周五：08:00-18:00" is common
         for part in re.split(r"[,，、]\s*(?=\d)", m.group(2)):
             r = _RANGE_RE.match(part.strip())
             if not r:

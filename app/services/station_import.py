@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from app.errors import InvalidInput
 from app.extensions import db
 from app.models import Station
+from app.models.station import STATUS_PLAQUED
 from app.schemas.stations import StationIn
 from app.services import audit
 from app.services import stations as station_service
@@ -40,7 +41,10 @@ def read_rows(filename: str, stream: IO[bytes]) -> tuple[list[str], list[tuple[i
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise _fail("无法读取该 XLSX 文件，请确认文件未损坏", "import_unreadable") from exc
     else:
-        table = list(csv.reader(io.StringIO(_decode(content))))
+        try:
+            table = list(csv.reader(io.StringIO(_decode(content))))
+        except csv.Error as exc:  # e.g. a cell beyond csv's field size limit: not a station list
+            raise _fail("无法读取该 CSV 文件，请确认文件未损坏", "import_unreadable") from exc
     if not table:
         raise _fail("文件是空的", "import_empty")
     header = [str(h).strip() if h is not None else "" for h in table[0]]
@@ -61,10 +65,14 @@ def _decode(content: bytes) -> str:
 def _check_header(header: list[str]) -> list[str | None]:
     fields = [HEADER_TO_FIELD.get(h) for h in header]
     unknown = [h for h, f in zip(header, fields, strict=True) if h and f is None]
-    missing = [FIELD_TO_HEADER[f] for f in StationIn().fields if StationIn().fields[f].required and f not in fields]
-    if unknown or missing:
+    required = [name for name, field in StationIn().fields.items() if field.required]
+    missing = [FIELD_TO_HEADER[f] for f in required if f not in fields]
+    # Two columns for one field would make a row's value depend on which cell is empty.
+    repeated = [h for i, (h, f) in enumerate(zip(header, fields, strict=True)) if f is not None and f in fields[:i]]
+    if unknown or missing or repeated:
         errors = [{"row": 1, "column": h, "message": "不认识的列名"} for h in unknown]
         errors += [{"row": 1, "column": h, "message": "缺少必填列"} for h in missing]
+        errors += [{"row": 1, "column": h, "message": "列名重复"} for h in repeated]
         raise _fail("表头与模板不一致，请使用下载的导入模板", "import_bad_header", errors)
     return fields
 
@@ -101,8 +109,11 @@ def _parse_row(number: int, fields: list[str | None], cells: list, schema: Stati
     try:
         data = schema.load(raw)
     except ValidationError as exc:
+        unreadable = {e["column"] for e in errors}
         for field, message in _flatten(exc.messages):
-            errors.append({"row": number, "column": FIELD_TO_HEADER.get(field, field), "message": message})
+            column = FIELD_TO_HEADER.get(field, field)
+            if column not in unreadable:  # a cell already reported as unreadable is not also "missing"
+                errors.append({"row": number, "column": column, "message": message})
         return _Row(number, None, errors)
     return _Row(number, data, errors)
 
@@ -161,22 +172,23 @@ def _rule_errors(actor: Actor, rows: list[_Row], existing: dict[str, Station]) -
             errors.append(_row_error(row, "code", "该站点已撤销，不能通过导入修改"))
         elif station is not None and station.district_code != row.data["district"]:
             errors.append(_row_error(row, "district", "导入不能更改已有站点所属的区县"))
+        elif station is not None and station.status == STATUS_PLAQUED and row.data.get("status"):
+            # Importable statuses are planned/built: either would silently undo the plaque.
+            errors.append(_row_error(row, "status", "已挂牌站点的状态不能改回"))
     return sorted(errors, key=lambda e: e["row"])
 
 
 def _apply(actor: Actor, rows: list[dict], existing: dict[str, Station]) -> dict:
     result = {"rows": len(rows), "created": 0, "updated": 0, "unchanged": 0, "codes": []}
-    needing_codes = defaultdict(list)
-    for data in rows:
-        if not data.get("code"):
-            needing_codes[data["district"]].append(data)
-    for district, group in needing_codes.items():
-        for data, code in zip(group, station_service.next_codes(district, len(group)), strict=True):
-            data["code"] = code
+    _assign_codes(rows)
     new_stations = []
     for data in rows:
         values = station_service.values_from_input(data)
         station = existing.get(data["code"])
+        if station is not None and station.built_date and "built_date" not in data:
+            # values_from_input dates a 已建成 row without a date today; that is right only for
+            # a station not built before, as in stations.update_station.
+            values.pop("built_date", None)
         if station is None:
             station = station_service.build_station(values)
             new_stations.append(station)
@@ -203,6 +215,21 @@ def _apply(actor: Actor, rows: list[dict], existing: dict[str, Station]) -> dict
             district_code=station.district_code, after=station_service.snapshot(station),
         )  # fmt: skip
     return result
+
+
+def _assign_codes(rows: list[dict]) -> None:
+    """Give rows without a code the next free codes of their district, skipping the new codes
+    other rows of the file bring (they are not in the database yet)."""
+    needing_codes = defaultdict(list)
+    for data in rows:
+        if not data.get("code"):
+            needing_codes[data["district"]].append(data)
+    in_file = {data["code"] for data in rows if data.get("code")}
+    for district, group in needing_codes.items():
+        candidates = station_service.next_codes(district, len(group) + len(in_file))
+        free = [code for code in candidates if code not in in_file]
+        for data, code in zip(group, free, strict=False):
+            data["code"] = code
 
 
 def template(fmt: str) -> tuple[bytes, str, str]:

@@ -79,16 +79,15 @@ def list_stations(
     if host_type:
         query = query.where(Station.host_type_code == host_type)
     if q:
-        pattern = f"%{q.strip()}%"
-        query = query.where(
-            sa.or_(
-                Station.code.ilike(pattern),
-                Station.name.ilike(pattern),
-                Station.address.ilike(pattern),
-                Station.host_unit.ilike(pattern),
-            )
-        )
+        pattern = f"%{_escape_like(q.strip())}%"
+        columns = (Station.code, Station.name, Station.address, Station.host_unit)
+        query = query.where(sa.or_(*(column.ilike(pattern, escape="\\") for column in columns)))
     return paginate(query, page, min(per_page, current_app.config["STATION_PAGE_SIZE_MAX"]))
+
+
+def _escape_like(text: str) -> str:
+    """Searched text is matched literally: % and _ typed by staff are not wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def rule_errors(actor: Actor, fields: dict) -> dict[str, list[str]]:
@@ -302,9 +301,11 @@ def clear_demonstration(actor: Actor, code: str) -> Station:
 
 def set_provincial_best(actor: Actor, code: str, value: bool) -> Station:
     """省级最美站点 is named by the province; city staff record it."""
+    # Look up first: another district's station must answer 404 like on every per-station
+    # endpoint; city_only is only for a station the district staff member can see.
+    station = get_station(actor, code)
     if not actor.is_city:
         raise Forbidden("省级“最美站点”由市总工会登记", code="city_only")
-    station = get_station(actor, code)
     _require_active(station)
     if value and station.status != STATUS_PLAQUED:
         raise Conflict("只有已挂牌站点才能登记为省级最美站点", code="station_not_plaqued")

@@ -59,7 +59,7 @@ def get_station(code):
 
 @bp.patch("/stations/<code>")
 @bp.auth_required(staff_auth)
-@bp.input(StationPatch(partial=True), arg_name="changes")
+@bp.input(StationPatch, arg_name="changes")
 @bp.output(StationOut)
 @bp.doc(summary="修改站点（只需提交要改的字段）", responses={**NOT_FOUND, 409: "站点已撤销或状态不能更改"})
 def update_station(code, changes):
