@@ -787,3 +787,27 @@ def test_a_thousand_row_file_imports(city_api):
     again = imported(city_api, csv_bytes(with_codes(rows, result["codes"])))
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 1000)
     assert station_count() == 1000
+
+
+def test_empty_optional_cells_clear_the_stored_values_on_reimport(fc_api, app_ctx):
+    first = imported(fc_api, csv_bytes([row(1)]))
+    code = first["codes"][0]
+    assert station(fc_api, code)["keeper_name"]
+    cleared = row(1, 站点编码=code, 管理员="", 管理员电话="", 建设方式="自建", 共建单位="", 单位类型="")
+    result = imported(fc_api, csv_bytes([cleared]))
+    assert result["updated"] == 1
+    after = station(fc_api, code)
+    assert (after["keeper_name"], after["keeper_phone"], after["host_unit"], after["host_type"]) == (None, None, None, None)
+    assert after["built_date"] is not None  # empty 建成日期 keeps the date: it is not a clearable column
+
+
+def test_a_code_registered_during_the_import_is_a_conflict_not_a_crash(fc_api, app_ctx, monkeypatch):
+    from app.services import station_import
+
+    monkeypatch.setattr(station_import, "_existing_stations", lambda codes: {})  # as if checked before the insert
+    StationFactory(code="FC0100")
+    before = station_count()
+    r = upload(fc_api, csv_bytes([row(1, 站点编码="FC0100")]))
+    assert r.status_code == 409
+    assert r.get_json()["error"]["code"] == "import_conflict"
+    assert station_count() == before

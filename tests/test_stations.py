@@ -191,7 +191,7 @@ def test_a_given_code_must_start_with_the_district_prefix(fc_api, unchanged, cod
 def test_a_malformed_code_is_refused(fc_api, unchanged, code):
     check = unchanged()
     error = assert_error(fc_api.post(STATIONS, json=payload(code=code)), 422, "validation_error")
-    assert "code" in error["details"]["json"]
+    assert "code" in error["details"]
     check()
 
 
@@ -213,7 +213,7 @@ def test_district_by_code_or_name(fc_api, district):
 def test_an_unknown_district_is_refused(city_api, unchanged, district):
     check = unchanged()
     error = assert_error(city_api.post(STATIONS, json=payload(district=district)), 422, "validation_error")
-    assert "district" in error["details"]["json"]
+    assert "district" in error["details"]
     check()
 
 
@@ -256,7 +256,7 @@ def test_coordinates_outside_mianyang_are_refused_in_chinese(fc_api, unchanged, 
 def test_impossible_coordinates_are_refused_by_the_schema(fc_api, unchanged, lat, lng):
     check = unchanged()
     error = assert_error(fc_api.post(STATIONS, json=payload(lat=lat, lng=lng)), 422, "validation_error")
-    assert set(error["details"]["json"]) & {"lat", "lng"}
+    assert set(error["details"]) & {"lat", "lng"}
     check()
 
 
@@ -322,7 +322,7 @@ def test_weekly_opening_hours(fc_api, hours):
 def test_bad_opening_hours_are_refused(fc_api, unchanged, hours, field):
     check = unchanged()
     error = assert_error(fc_api.post(STATIONS, json=payload(opening_hours=hours)), 422, "validation_error")
-    opening_hours = error["details"]["json"]["opening_hours"]
+    opening_hours = error["details"]["opening_hours"]
     if field:
         assert field in str(opening_hours)
     check()
@@ -358,14 +358,14 @@ def test_overlap_message_names_the_weekday(fc_api):
 def test_bad_fields_are_refused(fc_api, unchanged, body, field):
     check = unchanged()
     error = assert_error(fc_api.post(STATIONS, json=body), 422, "validation_error")
-    assert field in error["details"]["json"]
-    assert CJK.search(str(error["details"]["json"][field]))
+    assert field in error["details"]
+    assert CJK.search(str(error["details"][field]))
     check()
 
 
 def test_unknown_fields_are_named_in_chinese(fc_api):
     error = assert_error(fc_api.post(STATIONS, json=payload(colour="red")), 422)
-    assert error["details"]["json"]["colour"] == ["不支持的字段"]
+    assert error["details"]["colour"] == ["不支持的字段"]
 
 
 @pytest.mark.parametrize("data", ["[]", '"station"', "{not json", ""])
@@ -474,7 +474,7 @@ def test_list_filter_by_another_district_for_city_staff(city_api, registry):
 )
 def test_bad_list_queries_are_refused(fc_api, registry, params):
     error = assert_error(fc_api.get(STATIONS, query_string=params), 422, "validation_error")
-    assert set(params) & set(error["details"]["query"])
+    assert set(params) & set(error["details"])
 
 
 def test_pagination(fc_api, app_ctx):
@@ -672,7 +672,7 @@ def test_retiring_needs_a_reason(fc_api, unchanged, body):
     code = create(fc_api)["code"]
     check = unchanged(code)
     error = assert_error(fc_api.post(f"{STATIONS}/{code}/retire", json=body), 422, "validation_error")
-    assert set(error["details"]["json"]) & {"reason", "force"}
+    assert set(error["details"]) & {"reason", "force"}
     check()
 
 
@@ -766,7 +766,7 @@ def test_an_inspection_must_answer_all_six_items_once(fc_api, unchanged, app_ctx
     check = unchanged(code)
     body = {"items": items} if items is not None else {}
     error = assert_error(fc_api.post(f"{STATIONS}/{code}/inspections", json=body), 422, "validation_error")
-    assert "items" in error["details"]["json"]
+    assert "items" in error["details"]
     check()
 
 
@@ -846,9 +846,33 @@ def test_plaque(fc_api, app_ctx):
 
 
 def test_plaque_on_a_given_date(fc_api, app_ctx):
-    code = StationFactory().code
-    inspect(fc_api, code)
+    code = StationFactory(built_date=date(2022, 5, 1)).code
+    inspect(fc_api, code, inspected_on="2022-06-15")
     assert plaque(fc_api, code, plaqued_date="2022-07-01").get_json()["plaqued_date"] == "2022-07-01"
+
+
+@pytest.mark.parametrize(
+    ("plaqued_date", "message"),
+    [
+        ("2099-01-01", "挂牌日期不能晚于今天"),
+        ("2022-04-30", "挂牌日期不能早于建成日期"),
+        ("2022-06-14", "挂牌日期不能早于通过“六有”检查的日期"),
+    ],
+)
+def test_plaque_date_must_be_plausible(fc_api, unchanged, app_ctx, plaqued_date, message):
+    code = StationFactory(built_date=date(2022, 5, 1)).code
+    inspect(fc_api, code, inspected_on="2022-06-15")
+    check = unchanged(code)
+    error = assert_error(plaque(fc_api, code, plaqued_date=plaqued_date), 422, "validation_error")
+    assert error["details"]["plaqued_date"] == [message]
+    check()
+
+
+def test_inspection_cannot_be_dated_in_the_future(fc_api, app_ctx):
+    code = StationFactory().code
+    r = fc_api.post(f"{STATIONS}/{code}/inspections", json={"items": six_items(()), "inspected_on": "2099-01-01"})
+    assert r.status_code == 422
+    assert r.get_json()["error"]["details"]["inspected_on"] == ["检查日期不能晚于今天"]
 
 
 def test_plaquing_twice_is_a_conflict(fc_api, unchanged, app_ctx):
@@ -1012,3 +1036,62 @@ def test_district_staff_see_only_their_districts_audit_entries(fc_api, yx_api, c
 
 def test_the_audit_log_needs_sign_in(anon_api):
     assert_error(anon_api.get(AUDIT), 401, "unauthorized")
+
+
+def test_a_generated_code_taken_meanwhile_is_replaced(fc_api, app_ctx, monkeypatch):
+    """Two registrations at once compute the same next code; the unique constraint decides and
+    the loser takes the next one instead of failing."""
+    from app.services import stations as station_service
+
+    StationFactory(code="FC0001")
+    real = station_service.next_codes
+    calls = []
+
+    def stale_then_real(district, count):
+        calls.append(district)
+        return ["FC0001"] if len(calls) == 1 else real(district, count)
+
+    monkeypatch.setattr(station_service, "next_codes", stale_then_real)
+    r = fc_api.post(STATIONS, json=payload())
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["code"] == "FC0002"
+    assert len(calls) == 2
+
+
+def test_blank_text_is_not_a_name(fc_api, app_ctx):
+    r = fc_api.post(STATIONS, json=payload(name="   "))
+    assert r.status_code == 422
+    assert "name" in r.get_json()["error"]["details"]
+
+
+def test_blank_optional_text_is_stored_as_empty(fc_api, app_ctx):
+    r = fc_api.post(STATIONS, json=payload(keeper_name="  ", name="  站点甲  "))
+    assert r.status_code == 201
+    assert r.get_json()["keeper_name"] is None
+    assert r.get_json()["name"] == "站点甲"
+
+
+def test_choice_errors_name_the_choices_in_chinese(fc_api, app_ctx):
+    r = fc_api.post(STATIONS, json=payload(district="XX", host_type="casino"))
+    details = r.get_json()["error"]["details"]
+    assert "FC（涪城区）" in details["district"][0]
+    assert "加油站" in details["host_type"][0]
+
+
+def test_city_staff_cannot_move_a_station_between_districts(city_api, unchanged, app_ctx):
+    code = StationFactory().code
+    check = unchanged(code)
+    assert_error(city_api.patch(f"{STATIONS}/{code}", json={"district": "YX"}), 409, "district_change_not_supported")
+    check()
+
+
+def test_back_to_planned_clears_the_built_date(fc_api, app_ctx):
+    code = StationFactory(built_date=date(2023, 1, 1)).code
+    body = fc_api.patch(f"{STATIONS}/{code}", json={"status": "planned"}).get_json()
+    assert (body["status"], body["built_date"]) == ("planned", None)
+
+
+def test_built_date_cannot_be_in_the_future(fc_api, app_ctx):
+    r = fc_api.post(STATIONS, json=payload(status="built", built_date="2099-01-01"))
+    assert r.status_code == 422
+    assert r.get_json()["error"]["details"]["built_date"] == ["建成日期不能晚于今天"]

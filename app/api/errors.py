@@ -59,7 +59,7 @@ def register_error_handlers(app: APIFlask) -> None:
     @app.error_processor
     def _http_error(error: HTTPError):
         code, message = HTTP_ERRORS.get(error.status_code, ("http_error", "请求无法处理"))
-        details = error.detail or None
+        details = _field_errors(error.detail) or None
         if error.extra_data.get("code"):
             code, message = error.extra_data["code"], error.message
         return error_body(code, message, details), error.status_code, error.headers
@@ -86,6 +86,20 @@ def register_error_handlers(app: APIFlask) -> None:
         log.exception("unhandled error on %s %s", request.method, request.path)
         code, message = HTTP_ERRORS[500]
         return error_body(code, message), 500
+
+
+REQUEST_LOCATIONS = {"json", "query", "form", "files", "headers", "cookies", "path", "json_or_form", "view_args"}
+
+
+def _field_errors(detail):
+    """webargs nests field errors under where they came from ({"json": {"name": [...]}}); the
+    services report {"name": [...]}. Clients get the second shape from both."""
+    if isinstance(detail, dict) and detail and set(detail) <= REQUEST_LOCATIONS:
+        merged: dict = {}
+        for fields in detail.values():
+            merged.update(fields if isinstance(fields, dict) else {"_request": fields})
+        return merged
+    return detail
 
 
 def _retry_after(error: RateLimitExceeded) -> int:

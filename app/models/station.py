@@ -42,8 +42,8 @@ class Station(TimestampMixin, Base):
     partner_programme: Mapped[str | None] = mapped_column(sa.ForeignKey("build_modes.code"))
     amenities: Mapped[list] = mapped_column(JSONType, default=list)
     amenities_other: Mapped[str | None] = mapped_column(sa.String(200))
-    # {"always_open": true} or {"always_open": false, "weekly": {"1": [["08:00", "18:00"]], ...}}
-    # with ISO weekdays 1 (Monday) .. 7 as keys.
+    # {"always_open": true, "weekly": []} or {"always_open": false, "weekly":
+    # [{"weekday": 1, "open": "08:00", "close": "18:00"}, ...]} with ISO weekdays (1 = Monday).
     opening_hours: Mapped[dict] = mapped_column(JSONType)
     worker_groups: Mapped[list] = mapped_column(JSONType, default=list)
     keeper_name: Mapped[str | None] = mapped_column(sa.String(64))

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from app.schemas.base import BaseSchema, Boolean, DateTime, Integer, Nested, String, length
+from app.schemas.base import BaseSchema, Boolean, DateTime, Integer, Nested, Secret, String, length
 from app.schemas.stations import CodeName
 
 
 class LoginIn(BaseSchema):
     username = String(required=True, validate=length(1, 64))
-    password = String(required=True, validate=length(1, 128), load_only=True)
+    password = Secret(required=True, validate=length(1, 128), load_only=True)
 
 
 class StaffOut(BaseSchema):

@@ -16,7 +16,24 @@ class BaseSchema(Schema):
 
 
 class String(fields.String):
+    """Text as people type it: surrounding blanks are dropped, and an optional field left
+    blank is None (so a name of spaces fails its length check instead of being stored)."""
+
     default_error_messages = {**_COMMON, "invalid": "应为文本", "invalid_utf8": "不是有效的 UTF-8 文本"}
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        if self.allow_none and isinstance(value, str) and not value.strip():
+            value = None
+        return super().deserialize(value, attr, data, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class Secret(fields.String):
+    """Text taken exactly as sent (passwords): never stripped."""
+
+    default_error_messages = String.default_error_messages
 
 
 class Integer(fields.Integer):
@@ -51,8 +68,15 @@ class Dict(fields.Dict):
     default_error_messages = {**_COMMON, "invalid": "应为对象"}
 
 
-def one_of(choices, labels=None) -> validate.OneOf:
-    return validate.OneOf(choices, labels=labels, error="取值无效，可选：{choices}")
+def one_of(choices) -> validate.OneOf:
+    return validate.OneOf(choices, error="取值无效，可选：{choices}")
+
+
+def one_of_pairs(pairs) -> validate.OneOf:
+    """Codes with their Chinese names in the message, e.g. 可选：FC（涪城区）、YX（游仙区）."""
+    codes = [p[0] for p in pairs]
+    listed = "、".join(f"{p[0]}（{p[1]}）" for p in pairs)
+    return validate.OneOf(codes, error=f"取值无效，可选：{listed}")
 
 
 def length(min: int | None = None, max: int | None = None) -> validate.Length:  # noqa: A002

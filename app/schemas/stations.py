@@ -21,13 +21,14 @@ from app.schemas.base import (
     between,
     length,
     one_of,
+    one_of_pairs,
     page_schema,
 )
 from app.services.geo import DATUMS, GCJ02
 
 DISTRICT_BY_NAME = {d.name: d.code for d in ref.DISTRICTS}
-MODES = tuple(code for code, _, kind in ref.BUILD_MODES if kind == "mode")
-PARTNERS = tuple(code for code, _, kind in ref.BUILD_MODES if kind == "partner")
+MODE_PAIRS = [(code, name) for code, name, kind in ref.BUILD_MODES if kind == "mode"]
+PARTNER_PAIRS = [(code, name) for code, name, kind in ref.BUILD_MODES if kind == "partner"]
 EDITABLE_STATUSES = ("planned", "built")  # plaqued and retired have their own actions
 _TIME = validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", error="时间格式应为 HH:MM")
 PHONE = validate.Regexp(r"^[0-9+\-() ]{5,20}$", error="电话号码格式有误")
@@ -71,7 +72,7 @@ class StationFieldsMixin:
     name = String(required=True, validate=length(1, 128))
     district = String(
         required=True,
-        validate=one_of([d.code for d in ref.DISTRICTS]),
+        validate=one_of_pairs([(d.code, d.name) for d in ref.DISTRICTS]),
         metadata={"description": "区县编码（如 FC）或名称（如 涪城区）"},
     )
     address = String(required=True, validate=length(1, 255))
@@ -83,16 +84,19 @@ class StationFieldsMixin:
         metadata={"description": "输入坐标的坐标系：gcj02（默认，微信地图）或 wgs84（GPS），存储一律为 gcj02"},
     )
     host_unit = String(allow_none=True, validate=length(max=128), metadata={"description": "共建/挂靠单位名称"})
-    host_type = String(allow_none=True, validate=one_of(ref.codes(ref.HOST_TYPES)))
-    build_mode = String(required=True, validate=one_of(MODES))
-    partner_programme = String(allow_none=True, validate=one_of(PARTNERS))
-    amenities = List(String(validate=one_of(ref.codes(ref.AMENITIES))), load_default=list)
+    host_type = String(allow_none=True, validate=one_of_pairs(ref.HOST_TYPES))
+    build_mode = String(required=True, validate=one_of_pairs(MODE_PAIRS))
+    partner_programme = String(allow_none=True, validate=one_of_pairs(PARTNER_PAIRS))
+    amenities = List(String(validate=one_of_pairs(ref.AMENITIES)), load_default=list)
     amenities_other = String(allow_none=True, validate=length(max=200))
     opening_hours = Nested(OpeningHoursSchema, required=True)
-    worker_groups = List(String(validate=one_of(ref.codes(ref.WORKER_GROUPS))), load_default=list)
+    worker_groups = List(String(validate=one_of_pairs(ref.WORKER_GROUPS)), load_default=list)
     keeper_name = String(allow_none=True, validate=length(max=64))
     keeper_phone = String(allow_none=True, validate=PHONE)
-    status = String(validate=one_of(EDITABLE_STATUSES), metadata={"description": "planned 或 built"})
+    status = String(
+        validate=one_of_pairs([p for p in ref.STATION_STATUSES if p[0] in EDITABLE_STATUSES]),
+        metadata={"description": "planned 或 built；挂牌、撤销另有接口"},
+    )
     built_date = Date(allow_none=True)
 
     @pre_load
@@ -118,9 +122,9 @@ class StationPatch(StationFieldsMixin, BaseSchema):
 
 
 class StationQuery(PageQuery):
-    district = String(validate=one_of([d.code for d in ref.DISTRICTS]))
-    status = String(validate=one_of(ref.codes(ref.STATION_STATUSES)))
-    host_type = String(validate=one_of(ref.codes(ref.HOST_TYPES)))
+    district = String(validate=one_of_pairs([(d.code, d.name) for d in ref.DISTRICTS]))
+    status = String(validate=one_of_pairs(ref.STATION_STATUSES))
+    host_type = String(validate=one_of_pairs(ref.HOST_TYPES))
     q = String(validate=length(max=64), metadata={"description": "按编码、名称、地址、共建单位搜索"})
 
     @pre_load
@@ -134,7 +138,7 @@ class CodeName(BaseSchema):
 
 
 class InspectionItemSchema(BaseSchema):
-    item = String(required=True, validate=one_of(ref.codes(ref.SIX_HAS_ITEMS)))
+    item = String(required=True, validate=one_of_pairs(ref.SIX_HAS_ITEMS))
     passed = Boolean(required=True)
     note = String(load_default=None, allow_none=True, validate=length(max=200))
 

@@ -6,14 +6,16 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from itertools import zip_longest
 from typing import IO
 
 import sqlalchemy as sa
 from flask import current_app
 from marshmallow import ValidationError
 from openpyxl import Workbook, load_workbook
+from sqlalchemy.exc import IntegrityError
 
-from app.errors import InvalidInput
+from app.errors import Conflict, InvalidInput
 from app.extensions import db
 from app.models import Station
 from app.models.station import STATUS_PLAQUED
@@ -94,9 +96,14 @@ class _Row:
         self.number, self.data, self.errors = number, data, errors
 
 
+# A row is the station's whole record: an empty cell in these columns clears the stored value.
+# Code, status, built date and datum left empty mean "as generated / as before / GCJ-02".
+CLEARABLE = {"host_unit", "host_type", "partner_programme", "amenities_other", "keeper_name", "keeper_phone"}
+
+
 def _parse_row(number: int, fields: list[str | None], cells: list, schema: StationIn) -> _Row:
     errors, raw = [], {}
-    for field, cell in zip(fields, cells, strict=False):  # short rows: missing cells are empty
+    for field, cell in zip_longest(fields, cells[: len(fields)]):  # short rows: missing cells are empty
         if field is None:
             continue
         try:
@@ -104,7 +111,7 @@ def _parse_row(number: int, fields: list[str | None], cells: list, schema: Stati
         except CellError as exc:
             errors.append({"row": number, "column": FIELD_TO_HEADER[field], "message": str(exc)})
             continue
-        if value is not None:
+        if value is not None or field in CLEARABLE:
             raw[field] = value
     try:
         data = schema.load(raw)
@@ -131,7 +138,12 @@ def import_stations(actor: Actor, filename: str, stream: IO[bytes], *, dry_run: 
     errors = _rule_errors(actor, rows, existing)
     if errors:
         raise _fail(f"文件中有 {len({e['row'] for e in errors})} 行有误，未导入任何数据", errors=errors)
-    result = _apply(actor, [r.data for r in rows], existing)
+    try:
+        result = _apply(actor, [r.data for r in rows], existing)
+    except IntegrityError:
+        # Someone registered a station with one of these codes while we checked the file.
+        db.session.rollback()
+        raise Conflict("导入期间有其他人登记了相同编码的站点，请重新导入", code="import_conflict") from None
     result["dry_run"] = dry_run
     if dry_run:
         db.session.rollback()

@@ -8,6 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from app import reference_data as ref
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -114,6 +115,8 @@ def rule_errors(actor: Actor, fields: dict) -> dict[str, list[str]]:
     code = fields.get("code")
     if code and not code.startswith(fields["district"]):
         add("code", f"站点编码应以区县前缀 {fields['district']} 开头")
+    if fields.get("built_date") and fields["built_date"] > date.today():
+        add("built_date", "建成日期不能晚于今天")
     return errors
 
 
@@ -124,13 +127,15 @@ def values_from_input(data: dict) -> dict:
         values["lat"], values["lng"] = to_gcj02(data["lat"], data["lng"], data.get("datum", "gcj02"))
     if values.get("status") == STATUS_BUILT and not values.get("built_date"):
         values["built_date"] = date.today()
+    if values.get("status") == STATUS_PLANNED:
+        values["built_date"] = None  # a correction back to planned: it was never built
     return values
 
 
 def _input_view(station: Station) -> dict:
     """The station's current values, keyed by request field name, GCJ-02."""
     view = {name: getattr(station, attr) for name, attr in FIELD_TO_ATTRIBUTE.items()}
-    for name in ("code", "lat", "lng", "build_mode", "partner_programme", "host_unit"):
+    for name in ("code", "lat", "lng", "build_mode", "partner_programme", "host_unit", "built_date"):
         view[name] = getattr(station, name)
     return view
 
@@ -163,17 +168,29 @@ def create_station(actor: Actor, data: dict) -> Station:
             raise Forbidden("只能在本区县登记站点", code="district_out_of_scope", details=errors)
         raise InvalidInput(details=errors)
     values = values_from_input(data)
-    if values.get("code"):
-        if db.session.scalar(sa.select(Station.id).where(Station.code == values["code"])):
-            raise Conflict(f"站点编码 {values['code']} 已被使用", code="code_taken")
-    else:
-        values["code"] = next_codes(values["district_code"], 1)[0]
-    station = build_station(values)
-    db.session.add(station)
-    db.session.flush()
+    if values.get("code") and db.session.scalar(sa.select(Station.id).where(Station.code == values["code"])):
+        raise Conflict(f"站点编码 {values['code']} 已被使用", code="code_taken")
+    station = _insert_with_code(values)
     audit.record(actor, "station.create", "station", station.code, district_code=station.district_code, after=snapshot(station))
     db.session.commit()
     return station
+
+
+def _insert_with_code(values: dict, attempts: int = 5) -> Station:
+    """Insert the station; a generated code that another request took a moment earlier (the
+    unique constraint decides, across processes) is replaced by the next one."""
+    for _ in range(attempts):
+        code = values.get("code") or next_codes(values["district_code"], 1)[0]
+        station = build_station({**values, "code": code})
+        try:
+            with db.session.begin_nested():
+                db.session.add(station)
+        except IntegrityError:
+            if values.get("code"):
+                raise Conflict(f"站点编码 {code} 已被使用", code="code_taken") from None
+            continue
+        return station
+    raise Conflict("同时登记的站点较多，请稍后重试", code="code_contention")
 
 
 def _require_active(station: Station) -> None:
@@ -190,6 +207,7 @@ def update_station(actor: Actor, code: str, changes: dict) -> Station:
         raise InvalidInput(details={"lng" if "lat" in changes else "lat": ["经纬度须同时修改"]})
     if "status" in changes and station.status == STATUS_PLAQUED:
         raise Conflict("已挂牌站点的状态不能改回", code="status_locked")
+    _check_district_change(actor, station, changes.get("district"))
     merged = {**_input_view(station), **gcj_fields(changes)}
     errors = rule_errors(actor, merged)
     if errors:
@@ -207,6 +225,18 @@ def update_station(actor: Actor, code: str, changes: dict) -> Station:
         audit.record(actor, "station.update", "station", station.code, district_code=station.district_code, before=before, after=after)
     db.session.commit()
     return station
+
+
+def _check_district_change(actor: Actor, station: Station, district: str | None) -> None:
+    if district is None or district == station.district_code:
+        return
+    if not actor.can_see_district(district):
+        raise Forbidden("不能把站点移到其他区县", code="district_out_of_scope")
+    # The code carries the district's prefix and is printed on the sign.
+    raise Conflict(
+        "站点编码带有区县前缀，不能改到其他区县；请撤销本站点后在新区县重新登记",
+        code="district_change_not_supported",
+    )
 
 
 def _change(actor: Actor, station: Station, action: str, **values) -> Station:
@@ -227,6 +257,8 @@ def retire_station(actor: Actor, code: str, reason: str) -> Station:
 def record_inspection(actor: Actor, code: str, *, items: list[dict], inspected_on: date | None = None) -> Inspection:
     station = get_station(actor, code)
     _require_active(station)
+    if inspected_on and inspected_on > date.today():
+        raise InvalidInput(details={"inspected_on": ["检查日期不能晚于今天"]})
     order = {c: i for i, c in enumerate(ref.codes(ref.SIX_HAS_ITEMS))}
     results = sorted(
         ({"item": i["item"], "passed": i["passed"], "note": i.get("note")} for i in items),
@@ -275,7 +307,21 @@ def plaque_station(actor: Actor, code: str, plaqued_date: date | None = None) ->
             code="inspection_failed",
             details={"failed_items": inspection.failed_items, "inspection_id": inspection.id},
         )
-    return _change(actor, station, "station.plaque", status=STATUS_PLAQUED, plaqued_date=plaqued_date or date.today())
+    plaqued_date = plaqued_date or date.today()
+    problem = _plaque_date_problem(plaqued_date, station, inspection)
+    if problem:
+        raise InvalidInput(details={"plaqued_date": [problem]})
+    return _change(actor, station, "station.plaque", status=STATUS_PLAQUED, plaqued_date=plaqued_date)
+
+
+def _plaque_date_problem(plaqued: date, station: Station, inspection: Inspection) -> str | None:
+    if plaqued > date.today():
+        return "挂牌日期不能晚于今天"
+    if station.built_date and plaqued < station.built_date:
+        return "挂牌日期不能早于建成日期"
+    if plaqued < inspection.inspected_on:
+        return "挂牌日期不能早于通过“六有”检查的日期"
+    return None
 
 
 def set_demonstration(actor: Actor, code: str, year: int) -> Station:

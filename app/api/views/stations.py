@@ -61,7 +61,7 @@ def get_station(code):
 @bp.auth_required(staff_auth)
 @bp.input(StationPatch, arg_name="changes")
 @bp.output(StationOut)
-@bp.doc(summary="修改站点（只需提交要改的字段）", responses={**NOT_FOUND, 409: "站点已撤销或状态不能更改"})
+@bp.doc(summary="修改站点（只需提交要改的字段）", responses={**NOT_FOUND, 403: "不能移到其他区县", 409: "已撤销、状态或区县不能更改"})
 def update_station(code, changes):
     return station_service.update_station(current_actor(), code, changes)
 
