@@ -7,7 +7,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 export FLASK_APP := wsgi
 
-.PHONY: install run migrate seed test lint format bench clean
+FONT   := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+
+.PHONY: install system-deps run migrate seed test lint format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +17,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP)
+install: $(STAMP) system-deps
+
+# The signs' CJK font (WenQuanYi Zen Hei) from Debian's packages.
+system-deps:
+	@test -f $(FONT) || { command -v apt-get >/dev/null && \
+	  { apt-get install -y -q fonts-wqy-zenhei >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null && apt-get install -y -q fonts-wqy-zenhei >/dev/null; }; }; }
+	@test -f $(FONT) || { echo "missing $(FONT): install Debian's fonts-wqy-zenhei or set SIGN_FONT_PATH" >&2; exit 1; }
 
 migrate: install
 	$(BIN)/flask db upgrade
@@ -27,7 +36,7 @@ seed: migrate
 run: seed
 	@echo "Yizhan on http://127.0.0.1:8000  (API docs: /api/docs, OpenAPI: /api/openapi.json)"
 	@echo "Demo staff: city.demo / Yizhan-city-2026 (市总工会), fc.demo / Yizhan-fc-2026 (涪城区), yx.demo / Yizhan-yx-2026 (游仙区)"
-	exec $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	bash scripts/serve.sh
 
 test: install
 	$(BIN)/ruff check .

@@ -32,10 +32,12 @@ def create_app(env_name: str | None = None, overrides: Mapping | None = None) ->
     from app.api import register_api
     from app.api.errors import register_error_handlers
     from app.cli import register_cli
+    from app.web import register_web
     from miniprogram_api import bp as miniprogram_bp
 
     register_api(app)
     app.register_blueprint(miniprogram_bp)
+    register_web(app)
     register_error_handlers(app)
     _document_errors(app)
     register_cli(app)
@@ -50,12 +52,18 @@ def _configure_logging(app: APIFlask) -> None:
 
 def _init_extensions(app: APIFlask) -> None:
     from app import models  # noqa: F401  (every model registered before Alembic looks)
-    from app.extensions import db, limiter, migrate, redis_store
+    from app.extensions import blob_cache, db, limiter, migrate, redis_store, wechat
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
+    if app.config.get("REDIS_URL"):
+        from app.adapters.redis_store import connection_options
+
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", connection_options())
     limiter.init_app(app)
     redis_store.init_app(app)
+    wechat.init_app(app)  # after redis_store: the token is cached there
+    blob_cache.init_app(app, redis_store)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -13,7 +15,9 @@ from app.services import staff as staff_service
 from app.services.actor import CLI_ACTOR
 
 seed = AppGroup("seed", help="加载基础数据和演示数据")
+signs = AppGroup("signs", help="印制站点标牌")
 staff = AppGroup("staff", help="管理员工账号")
+wechat = AppGroup("wechat", help="微信接口（本地模拟服务）")
 
 
 @seed.command("reference")
@@ -60,6 +64,45 @@ def staff_create(username, role, district, display_name, phone, password):
     click.echo(f"created {account.role} account {account.username}")
 
 
+@signs.command("render")
+@click.option("--district", help="区县名称或前缀，如 涪城区 或 FC；不填则全市")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True), required=True)
+def signs_render(district, out_path):
+    """Write the signs of a district (or the whole city) into one multi-page PDF."""
+    from app.schemas.stations import DISTRICT_BY_NAME
+    from app.services import signs as sign_service
+
+    district_code = DISTRICT_BY_NAME.get(district, district.upper() if district else None)
+    try:
+        codes = sign_service.batch_stations(CLI_ACTOR, district_code)
+        with open(out_path, "wb") as out:
+            for chunk in sign_service.batch_pdf(CLI_ACTOR, codes):
+                out.write(chunk)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"{len(codes)} signs written to {out_path}")
+
+
+@wechat.command("fake")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8100, show_default=True, type=int)
+@click.option("--quiet", is_flag=True, help="no per-request log lines")
+def wechat_fake(host, port, quiet):
+    """Run the fake WeChat API server (development and tests only)."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("the fake WeChat server is for development and tests only")
+    import fake_wechat  # the fake ships with the code, but only this command loads it
+
+    click.echo(f"fake WeChat on http://{host}:{port}/  (control API: /__control/)")
+    app_id = current_app.config["WECHAT_APPID"]
+    fake_id = os.environ.get("FAKE_WECHAT_APPID") or fake_wechat.DEFAULT_APPID
+    if app_id != fake_id:
+        click.echo(f"warning: the app's WECHAT_APPID {app_id!r} is not the fake's {fake_id!r}", err=True)
+    fake_wechat.serve(host, port, quiet=quiet)
+
+
 def register_cli(app) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(staff)
+    app.cli.add_command(wechat)
+    app.cli.add_command(signs)

@@ -38,6 +38,20 @@ class Forbidden(DomainError):
     message = "没有权限执行该操作"
 
 
+class Gone(DomainError):
+    """It existed, and is no more: a retired station, an old sign."""
+
+    code = "gone"
+    message = "该资源已不再可用"
+
+
+class Misconfigured(DomainError):
+    """The server lacks something it needs (a font, a key); people can only wait."""
+
+    code = "service_misconfigured"
+    message = "服务配置不完整，请联系管理员"
+
+
 class AuthenticationFailed(DomainError):
     code = "invalid_credentials"
     message = "用户名或密码错误"

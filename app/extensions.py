@@ -5,7 +5,9 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 
+from app.adapters.blob_cache import BlobCache
 from app.adapters.redis_store import RedisStore
+from app.adapters.wechat import WeChat
 from app.models.base import Base
 
 # create_savepoint: a session joined to an outer transaction (the tests') rolls back only to its
@@ -14,3 +16,5 @@ db = SQLAlchemy(model_class=Base, session_options={"join_transaction_mode": "cre
 migrate = Migrate()
 limiter = Limiter(key_func=get_remote_address)
 redis_store = RedisStore()
+wechat = WeChat()
+blob_cache = BlobCache()

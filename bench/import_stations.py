@@ -19,12 +19,12 @@ TARGET_SECONDS = 10.0
 HEADERS = [h for h, _, _ in COLUMNS]
 
 
-def make_rows(count: int = ROWS, seed: int = 7) -> list[list]:
+def make_rows(count: int = ROWS, seed: int = 7, first_number: int = 5000) -> list[list]:
     rnd = random.Random(seed)
     rows = []
     for n in range(count):
         district = ref.DISTRICTS[n % len(ref.DISTRICTS)]
-        code = f"{district.code}{5000 + n // len(ref.DISTRICTS):04d}"
+        code = f"{district.code}{first_number + n // len(ref.DISTRICTS):04d}"
         row = {
             "站点编码": code,
             "站点名称": f"{district.name}基准站点{n}",

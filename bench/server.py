@@ -33,20 +33,26 @@ class Server:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [self.process.pid, *map(int, children.read_text().split())] if children.exists() else []
 
+    def worker_peaks_mib(self) -> list[float]:
+        """Each worker's peak resident memory (VmHWM) so far."""
+        return [_vm_hwm_kib(pid) / 1024 for pid in self.pids()[1:]] or [0.0]
+
     def peak_rss_mib(self) -> float:
         """Sum of the peak resident memory (VmHWM) of the master and its workers."""
-        total_kib = 0
-        for pid in self.pids():
-            with contextlib.suppress(FileNotFoundError):
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmHWM:"):
-                        total_kib += int(line.split()[1])
-        return total_kib / 1024
+        return sum(_vm_hwm_kib(pid) for pid in self.pids()) / 1024
 
     def login(self) -> str:
         r = requests.post(f"{self.base_url}/api/staff/v1/auth/login", json={"username": STAFF_USER, "password": STAFF_PASSWORD})
         r.raise_for_status()
         return r.json()["token"]
+
+
+def _vm_hwm_kib(pid: int) -> int:
+    with contextlib.suppress(FileNotFoundError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
 
 
 def _free_port() -> int:
@@ -71,6 +77,11 @@ def running_app(workers: int = 2):
         "FLASK_APP": "wsgi",
         "YIZHAN_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
+        "SIGN_SECRET": secrets.token_urlsafe(48),
+        "PUBLIC_BASE_URL": "https://yizhan.example.cn",
+        # Production refuses the fake's credentials; these benchmarks make no WeChat call.
+        "WECHAT_APPID": "wxbench000000000",
+        "WECHAT_SECRET": "bench-secret-not-used-0123456789",
         "DATABASE_URL": PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}",
         "REDIS_URL": REDIS_URL,
         "YIZHAN_REDIS_PREFIX": name,

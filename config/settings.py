@@ -6,6 +6,9 @@ from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"  # refused in production
+# The local fake WeChat server's credentials (fake_wechat's defaults): refused in production.
+FAKE_WECHAT_APPID = "wxfake0000000000"
+FAKE_WECHAT_SECRET = "fake-secret"
 
 # Switches that make the app easier to poke at and must never be on in production.
 DEV_ONLY_SWITCHES = ("DEBUG", "TESTING", "DEMO_DATA_ALLOWED")
@@ -45,6 +48,27 @@ class BaseConfig:
     # Station coordinates (GCJ-02) must lie in this box: Mianyang with a margin.
     GEO_BOUNDS = {"lat_min": 30.6, "lat_max": 33.2, "lng_min": 103.6, "lng_max": 105.8}
 
+    # Signs. The QR's signature uses SIGN_SECRET (SECRET_KEY when unset): keep it apart so that
+    # rotating SECRET_KEY does not void every printed sign.
+    SIGN_SECRET: str | None = None
+    PUBLIC_BASE_URL = "http://127.0.0.1:8000"  # what the sign's QR points at: https://{host}
+    SIGN_FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+    SIGN_FONT_INDEX = 0  # the face within a .ttc collection
+    MINIPROGRAM_STATION_PAGE = "pages/station/index"
+    # release / trial / develop; WeChat checks the page exists only for release codes.
+    MINIPROGRAM_ENV_VERSION = "release"
+    WXACODE_CACHE_SECONDS = 30 * 24 * 3600
+    # 扫普通链接二维码打开小程序: the verification file WeChat fetches from our host.
+    WECHAT_JUMP_VERIFY_FILE: str | None = None
+    WECHAT_JUMP_VERIFY_CONTENT: str | None = None
+
+    # WeChat server API (app/adapters/wechat.py). Unconfigured, the app talks to the local fake
+    # WeChat (`flask wechat fake --port 8100`) with the fake's credentials.
+    WECHAT_APPID = FAKE_WECHAT_APPID
+    WECHAT_SECRET = FAKE_WECHAT_SECRET
+    WECHAT_API_BASE = "http://127.0.0.1:8100/"
+    WECHAT_TIMEOUT = 3.0  # seconds, on every call: a slow WeChat must not hold a worker
+
     STATION_PAGE_SIZE_MAX = 100
     IMPORT_MAX_ROWS = 5000
 
@@ -65,7 +89,9 @@ class TestingConfig(BaseConfig):
 
 
 class ProductionConfig(BaseConfig):
-    pass
+    WECHAT_APPID = ""
+    WECHAT_SECRET = ""
+    WECHAT_API_BASE = "https://api.weixin.qq.com/"
 
 
 CONFIGS = {
@@ -80,6 +106,17 @@ ENV_SETTINGS = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "REDIS_URL": "REDIS_URL",
     "YIZHAN_REDIS_PREFIX": "REDIS_KEY_PREFIX",
+    "SIGN_SECRET": "SIGN_SECRET",
+    "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
+    "SIGN_FONT_PATH": "SIGN_FONT_PATH",
+    "MINIPROGRAM_STATION_PAGE": "MINIPROGRAM_STATION_PAGE",
+    "MINIPROGRAM_ENV_VERSION": "MINIPROGRAM_ENV_VERSION",
+    "WECHAT_JUMP_VERIFY_FILE": "WECHAT_JUMP_VERIFY_FILE",
+    "WECHAT_JUMP_VERIFY_CONTENT": "WECHAT_JUMP_VERIFY_CONTENT",
+    "WECHAT_APPID": "WECHAT_APPID",
+    "WECHAT_SECRET": "WECHAT_SECRET",
+    "WECHAT_API_BASE": "WECHAT_API_BASE",
+    "WECHAT_TIMEOUT": "WECHAT_TIMEOUT",
 }
 
 
@@ -114,6 +151,7 @@ def load_config(
     if environ.get("YIZHAN_GEO_BOUNDS"):
         settings["GEO_BOUNDS"] = _geo_bounds_from_env(environ["YIZHAN_GEO_BOUNDS"])
     settings.update(overrides or {})
+    settings["WECHAT_TIMEOUT"] = _wechat_timeout(settings["WECHAT_TIMEOUT"])
     if not settings.get("SQLALCHEMY_DATABASE_URI"):
         folder = Path(instance_path or "instance")
         folder.mkdir(parents=True, exist_ok=True)
@@ -134,6 +172,27 @@ def _normalise_database_url(url: str) -> str:
     return url
 
 
+def _wechat_timeout(value) -> float:
+    try:
+        timeout = float(value)
+    except (TypeError, ValueError):
+        timeout = 0
+    if not 0 < timeout <= 30:
+        raise ConfigError("WECHAT_TIMEOUT must be a number of seconds between 0 and 30")
+    return timeout
+
+
+def _wechat_problems(settings: Mapping) -> list[str]:
+    problems = []
+    if not settings.get("WECHAT_APPID") or not settings.get("WECHAT_SECRET"):
+        problems.append("WECHAT_APPID and WECHAT_SECRET must be set (the mini-program's credentials)")
+    elif settings.get("WECHAT_APPID") == FAKE_WECHAT_APPID or settings.get("WECHAT_SECRET") == FAKE_WECHAT_SECRET:
+        problems.append("WECHAT_APPID and WECHAT_SECRET must be the mini-program's, not the fake WeChat's")
+    if not str(settings.get("WECHAT_API_BASE", "")).startswith("https://"):
+        problems.append("WECHAT_API_BASE must be an https:// address")
+    return problems
+
+
 def check_production(settings: Mapping) -> None:
     problems = []
     if not settings.get("SECRET_KEY") or settings["SECRET_KEY"] == DEFAULT_SECRET_KEY:
@@ -141,5 +200,10 @@ def check_production(settings: Mapping) -> None:
     elif len(settings["SECRET_KEY"]) < 32:
         problems.append("SECRET_KEY must be at least 32 characters")
     problems += [f"{name} must be off in production" for name in DEV_ONLY_SWITCHES if settings.get(name)]
+    if not str(settings.get("PUBLIC_BASE_URL", "")).startswith("https://"):
+        problems.append("PUBLIC_BASE_URL must be the https:// address printed on the signs")
+    if settings.get("SIGN_SECRET") and len(settings["SIGN_SECRET"]) < 32:
+        problems.append("SIGN_SECRET must be at least 32 characters")
+    problems += _wechat_problems(settings)
     if problems:
         raise ConfigError("refusing to start in production: " + "; ".join(problems))

@@ -45,9 +45,9 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest.fixture(scope="session")
-def app(backend, tmp_path_factory):
+def app(backend, tmp_path_factory, fake_wechat):
     """A migrated, reference-loaded database of the backend, and an app on it."""
-    overrides = {"REDIS_KEY_PREFIX": RUN_ID}
+    overrides = {"REDIS_KEY_PREFIX": RUN_ID, "WECHAT_API_BASE": fake_wechat}
     if backend == "postgresql":
         overrides["SQLALCHEMY_DATABASE_URI"] = services.create_database(RUN_ID)
         overrides["REDIS_URL"] = services.REDIS_TEST_URL
@@ -170,3 +170,13 @@ def yx_api(client, yx_staff):
 @pytest.fixture
 def anon_api(client):
     return Api(client)
+
+
+@pytest.fixture(scope="session")
+def fake_wechat():
+    """The fake WeChat server, a real process on a free port: its base URL. Drive it with
+    `tests.wechat_server.FakeWeChat(fake_wechat)`."""
+    from tests.wechat_server import running_fake_wechat
+
+    with running_fake_wechat() as base_url:
+        yield base_url

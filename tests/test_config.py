@@ -7,6 +7,13 @@ from config import ConfigError, load_config
 from config.settings import DEFAULT_SECRET_KEY
 
 STRONG = "s" * 48
+# What a production deployment sets besides the secret.
+PRODUCTION_ENV = {
+    "SECRET_KEY": STRONG,
+    "PUBLIC_BASE_URL": "https://yizhan.example.cn",
+    "WECHAT_APPID": "wx1234567890abcdef",
+    "WECHAT_SECRET": "0123456789abcdef0123456789abcdef",
+}
 
 
 def test_production_refuses_the_default_secret(tmp_path):
@@ -22,11 +29,11 @@ def test_production_refuses_a_short_secret(tmp_path):
 @pytest.mark.parametrize("switch", ["DEBUG", "TESTING", "DEMO_DATA_ALLOWED"])
 def test_production_refuses_development_switches(tmp_path, switch):
     with pytest.raises(ConfigError, match=switch):
-        load_config("production", {switch: True}, environ={"SECRET_KEY": STRONG}, instance_path=str(tmp_path))
+        load_config("production", {switch: True}, environ=PRODUCTION_ENV, instance_path=str(tmp_path))
 
 
 def test_production_starts_with_a_real_secret(tmp_path):
-    settings = load_config("production", environ={"SECRET_KEY": STRONG}, instance_path=str(tmp_path))
+    settings = load_config("production", environ=PRODUCTION_ENV, instance_path=str(tmp_path))
     assert settings["SECRET_KEY"] == STRONG
     assert settings["DEMO_DATA_ALLOWED"] is False
 
@@ -66,3 +73,19 @@ def test_geo_bounds_from_environment(tmp_path):
 def test_unknown_environment_is_refused(tmp_path):
     with pytest.raises(ConfigError):
         load_config("staging", environ={}, instance_path=str(tmp_path))
+
+
+def test_production_signs_point_at_https(tmp_path):
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
+        load_config("production", environ={**PRODUCTION_ENV, "PUBLIC_BASE_URL": "http://x"}, instance_path=str(tmp_path))
+
+
+def test_production_refuses_a_short_sign_secret(tmp_path):
+    with pytest.raises(ConfigError, match="SIGN_SECRET"):
+        load_config("production", environ={**PRODUCTION_ENV, "SIGN_SECRET": "short"}, instance_path=str(tmp_path))
+
+
+def test_production_requires_the_mini_programs_credentials(tmp_path):
+    environ = {k: v for k, v in PRODUCTION_ENV.items() if k != "WECHAT_SECRET"}
+    with pytest.raises(ConfigError, match="WECHAT_APPID and WECHAT_SECRET must be set"):
+        load_config("production", environ=environ, instance_path=str(tmp_path))

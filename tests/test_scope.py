@@ -57,6 +57,11 @@ PER_STATION = [
     Endpoint("DELETE", f"{STATIONS}/<code>/demonstration", 200, None, {**PLAQUED, "demonstration": True, "demonstration_year": 2022}),
     Endpoint("POST", f"{STATIONS}/<code>/provincial-best", 200, None, PLAQUED),
     Endpoint("DELETE", f"{STATIONS}/<code>/provincial-best", 200, None, {**PLAQUED, "provincial_best": True}),
+    Endpoint("GET", f"{STATIONS}/<code>/sign", 200),
+    Endpoint("GET", f"{STATIONS}/<code>/sign.pdf", 200),
+    Endpoint("GET", f"{STATIONS}/<code>/sign.png", 200),
+    Endpoint("POST", f"{STATIONS}/<code>/sign/reissue", 200),
+    Endpoint("GET", f"{STATIONS}/<code>/wxacode.png", 200),
 ]
 per_station = pytest.mark.parametrize("endpoint", PER_STATION, ids=str)
 

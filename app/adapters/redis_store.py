@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 log = logging.getLogger(__name__)
 
@@ -18,10 +20,7 @@ class RedisStore:
     def init_app(self, app) -> None:
         url = app.config.get("REDIS_URL")
         self.prefix = app.config["REDIS_KEY_PREFIX"]
-        # Short timeouts: a Redis that hangs must not hang a request.
-        self.client = (
-            redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5) if url else None
-        )
+        self.client = redis.Redis.from_url(url, **connection_options()) if url else None
         app.extensions["redis_store"] = self
 
     @property
@@ -39,3 +38,9 @@ class RedisStore:
         except redis.RedisError:
             log.warning("redis ping failed", exc_info=True)
             return False
+
+
+def connection_options() -> dict:
+    """Short timeouts and no retries: a Redis that is down or hangs must cost a request
+    milliseconds, not seconds (redis-py retries three times with backoff by default)."""
+    return {"socket_timeout": 0.5, "socket_connect_timeout": 0.5, "retry": Retry(NoBackoff(), 0)}

@@ -13,7 +13,8 @@ from flask import request
 from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy.exc import OperationalError
 
-from app.errors import AuthenticationFailed, Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from app.adapters.wechat import WeChatCodeInvalid, WeChatRateLimited, WeChatRejected, WeChatUnavailable, WeChatUserBlocked
+from app.errors import AuthenticationFailed, Conflict, DomainError, Forbidden, Gone, InvalidInput, Misconfigured, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,13 @@ DOMAIN_STATUS = {
     Conflict: 409,
     Forbidden: 403,
     AuthenticationFailed: 401,
+    Gone: 410,
+    Misconfigured: 503,
+    WeChatUnavailable: 503,
+    WeChatRejected: 502,
+    WeChatCodeInvalid: 401,
+    WeChatRateLimited: 429,
+    WeChatUserBlocked: 403,
 }
 
 # Codes and Chinese messages for the framework's HTTP errors.
@@ -66,7 +74,10 @@ def register_error_handlers(app: APIFlask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
-        return error_body(error.code, error.message, error.details), status_of(error)
+        # Errors that pass with time (WeChat down, rate limits) say when to try again.
+        retry_after = getattr(error, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after else {}
+        return error_body(error.code, error.message, error.details), status_of(error), headers
 
     @app.errorhandler(RateLimitExceeded)
     def _rate_limited(error: RateLimitExceeded):

@@ -56,6 +56,8 @@ class Station(TimestampMixin, Base):
     plaqued_date: Mapped[date | None]
     retired_at: Mapped[datetime | None]
     retired_reason: Mapped[str | None] = mapped_column(sa.String(200))
+    # Bumped when the sign is re-issued: the signed QR of every older print stops working.
+    sign_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     district: Mapped[District] = relationship()
     inspections: Mapped[list[Inspection]] = relationship(

@@ -190,6 +190,7 @@ class StationOut(BaseSchema):
     plaqued_date = Date(allow_none=True)
     retired_at = DateTime(allow_none=True)
     retired_reason = String(allow_none=True)
+    sign_version = Integer(metadata={"description": "标牌版本，重新制作标牌后加一"})
     latest_inspection = Nested(InspectionOut, allow_none=True)
     created_at = DateTime()
     updated_at = DateTime()

@@ -1,0 +1,33 @@
+"""Server-rendered pages outside the API: the page a non-WeChat scan of a sign opens, and the
+verification file WeChat fetches before it lets ordinary QR codes open the mini-program."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, render_template, request
+
+from app.errors import DomainError
+from app.services import public_station
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/s/<code>")
+def station_page(code: str):
+    try:
+        view = public_station.view_for_scan(code, request.args.get("k", ""))
+    except DomainError as error:
+        status = 410 if error.code in ("sign_outdated", "station_closed") else 404
+        return render_template("public/problem.html", error=error), status
+    return render_template("public/station.html", view=view)
+
+
+def register_web(app: Flask) -> None:
+    app.register_blueprint(bp)
+    name, content = app.config.get("WECHAT_JUMP_VERIFY_FILE"), app.config.get("WECHAT_JUMP_VERIFY_CONTENT")
+    if name and content:
+        # At the web root, and under the rule's last folder (/s/), as WeChat checks both.
+        def verify_file():
+            return Response(content, mimetype="text/plain")
+
+        app.add_url_rule(f"/{name}", "wechat_verify_root", verify_file)
+        app.add_url_rule(f"/s/{name}", "wechat_verify_rule", verify_file)

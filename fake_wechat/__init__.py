@@ -1,0 +1,41 @@
+"""A fake WeChat API server for development and tests: the HTTP contract of WECHAT.md
+(jscode2session, cgi-bin/token, getwxacodeunlimit, msg_sec_check v2, subscribe/send) in
+memory, plus a control API of its own under /__control/.
+
+Independent of the `app` package on purpose: it stands for WeChat, not for us.
+Run it with `python -m fake_wechat --port 8100` or `flask wechat fake --port 8100`."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from fake_wechat.state import State
+
+DEFAULT_APPID = "wxfake0000000000"
+DEFAULT_SECRET = "fake-secret"
+
+
+def create_app(appid: str | None = None, secret: str | None = None) -> Flask:
+    from fake_wechat import control, wechat_api
+
+    app = Flask(__name__)
+    app.json.ensure_ascii = False
+    appid = appid or os.environ.get("FAKE_WECHAT_APPID") or DEFAULT_APPID
+    secret = secret or os.environ.get("FAKE_WECHAT_SECRET") or DEFAULT_SECRET
+    app.extensions["fake_wechat"] = State(appid, secret)
+    app.register_blueprint(wechat_api.bp)
+    app.register_blueprint(control.bp)
+    return app
+
+
+def serve(host: str = "127.0.0.1", port: int = 8100, *, quiet: bool = False) -> None:
+    """Run on werkzeug's threaded server: a delayed answer must not hold up the others."""
+    import logging
+
+    from werkzeug.serving import run_simple
+
+    if quiet:
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    run_simple(host, port, create_app(), threaded=True, use_reloader=False, use_debugger=False)

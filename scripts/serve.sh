@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `make run`: gunicorn on the app, and, unless WECHAT_API_BASE points elsewhere, the local fake
+# WeChat server beside it (stopped when gunicorn stops).
+set -euo pipefail
+BIN=.venv/bin
+if [ -z "${WECHAT_API_BASE:-}" ] && [ "${YIZHAN_ENV:-development}" != production ]; then
+  "$BIN/flask" wechat fake --host 127.0.0.1 --port "${FAKE_WECHAT_PORT:-8100}" --quiet &
+  fake=$!
+  trap 'kill "$fake" 2>/dev/null || true' EXIT INT TERM
+  export WECHAT_API_BASE="http://127.0.0.1:${FAKE_WECHAT_PORT:-8100}/"
+  echo "fake WeChat API on $WECHAT_API_BASE (mint login codes at ${WECHAT_API_BASE}__control/codes)"
+fi
+"$BIN/gunicorn" -c gunicorn.conf.py wsgi:app
