@@ -180,3 +180,14 @@ def fake_wechat():
 
     with running_fake_wechat() as base_url:
         yield base_url
+
+
+@pytest.fixture
+def wx(fake_wechat):
+    """Control of the fake WeChat server, reset before and after the test."""
+    from tests.wechat_server import FakeWeChat
+
+    control = FakeWeChat(fake_wechat)
+    control.reset()
+    yield control
+    control.reset()

@@ -12,15 +12,6 @@ import zxingcpp
 from PIL import Image
 
 from fake_wechat import DEFAULT_APPID, DEFAULT_SECRET
-from tests.wechat_server import FakeWeChat
-
-
-@pytest.fixture
-def wx(fake_wechat):
-    control = FakeWeChat(fake_wechat)
-    control.reset()
-    yield control
-    control.reset()
 
 
 class Api:

@@ -274,16 +274,6 @@ def test_wechat_verification_file_is_served(tmp_path):
 # --- the mini-program code -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def wx(fake_wechat):
-    from tests.wechat_server import FakeWeChat
-
-    fake = FakeWeChat(fake_wechat)
-    fake.reset()
-    yield fake
-    fake.clear_faults()
-
-
 def test_wxacode_carries_a_verifiable_scene_and_is_cached(fc_api, app_ctx, wx):
     code = StationFactory().code
     r = fc_api.get(f"{STATIONS}/{code}/wxacode.png")

@@ -28,19 +28,15 @@ from app.adapters.wechat import (
 )
 from app.extensions import wechat
 from config import ConfigError, load_config
-from tests.wechat_server import FakeWeChat
 
 
 @pytest.fixture
-def wx(app, fake_wechat):
-    """The fake, reset, and no token cached anywhere: each test counts its own token fetches."""
-    control = FakeWeChat(fake_wechat)
-    control.reset()
+def wx(wx, app):
+    """The reset fake (conftest's), and no token cached anywhere: each test counts its own fetches."""
     store = app.extensions["redis_store"]
     if store.client is not None:
         store.client.delete(token_key(app))
-    yield control
-    control.reset()
+    return wx
 
 
 def token_key(app) -> str:
