@@ -13,9 +13,15 @@ from app.models.reference import (
 )
 from app.models.staff import StaffAccount
 from app.models.station import Inspection, Station
+from app.models.visit import CheckIn, IdempotencyRecord, Rating
+from app.models.worker import Worker
 
 __all__ = [
     "AuditEntry",
+    "CheckIn",
+    "IdempotencyRecord",
+    "Rating",
+    "Worker",
     "BuildMode",
     "CareActivityKind",
     "CityPlan",
