@@ -18,19 +18,19 @@ from app.models.worker import Worker
 
 __all__ = [
     "AuditEntry",
-    "CheckIn",
-    "IdempotencyRecord",
-    "Rating",
-    "Worker",
     "BuildMode",
     "CareActivityKind",
+    "CheckIn",
     "CityPlan",
     "DemonstrationTarget",
     "District",
     "HostType",
+    "IdempotencyRecord",
     "Inspection",
+    "Rating",
     "SixHasItem",
     "StaffAccount",
     "Station",
+    "Worker",
     "WorkerGroup",
 ]
