@@ -33,10 +33,10 @@ def create_app(env_name: str | None = None, overrides: Mapping | None = None) ->
     from app.api.errors import register_error_handlers
     from app.cli import register_cli
     from app.web import register_web
-    from miniprogram_api import bp as miniprogram_bp
+    from miniprogram_api import register_miniprogram_api
 
     register_api(app)
-    app.register_blueprint(miniprogram_bp)
+    register_miniprogram_api(app)
     register_web(app)
     register_error_handlers(app)
     _document_errors(app)

@@ -34,6 +34,18 @@ class BaseConfig:
 
     # Staff sign-in
     STAFF_TOKEN_TTL = timedelta(hours=8)
+    WORKER_TOKEN_TTL = timedelta(days=7)
+
+    # The worker loop (see DESIGN.md, "Semantics that must be exact").
+    CHECKIN_DEDUPE_MINUTES = 60  # scans by one worker at one station within this are one visit
+    CHECKIN_GEOFENCE_M = 500  # a located check-in further than this from the station is refused
+    RATING_WINDOW_HOURS = 24
+    NEARBY_RADIUS_MAX_M = 20000
+    # Abuse limits (Flask-Limiter; on Redis when configured).
+    MP_SESSION_LIMIT_PER_IP = "30 per minute"
+    CHECKIN_LIMIT_PER_WORKER = "20 per minute;200 per day"
+    CHECKIN_LIMIT_PER_IP = "300 per minute"
+    RATING_LIMIT_PER_WORKER = "10 per minute;50 per day"
     # Failed sign-ins per account: slowed after the first limit, locked by the second.
     LOGIN_FAILURE_LIMITS = "5 per minute;10 per 15 minutes"
     LOGIN_ATTEMPTS_PER_IP = "60 per minute"

@@ -1,23 +1,17 @@
-"""The blueprint the WeChat mini-program talks to (workers and keepers), under /api/mp/v1.
+"""The API the WeChat mini-program talks to (workers and keepers), under /api/mp/v1.
 
-Thin by design: it parses, authorises and calls services in `app.services`, never does their
-work. Worker and keeper routes arrive with their issues; until then it only answers a ping."""
+Thin by design: each view parses, authorises and calls a service in `app.services`, never does
+its work. One blueprint per area, all registered under the same prefix."""
 
 from __future__ import annotations
 
-from apiflask import APIBlueprint
+from apiflask import APIFlask
 
-from app.schemas.base import BaseSchema, String
-
-bp = APIBlueprint("miniprogram", __name__, url_prefix="/api/mp/v1", tag={"name": "Mini-program", "description": "小程序接口"})
+MP_PREFIX = "/api/mp/v1"
 
 
-class PingOut(BaseSchema):
-    status = String()
+def register_miniprogram_api(app: APIFlask) -> None:
+    from miniprogram_api.views import ping, session
 
-
-@bp.get("/ping")
-@bp.output(PingOut)
-@bp.doc(summary="小程序接口是否可用")
-def ping():
-    return {"status": "ok"}
+    for module in (ping, session):
+        app.register_blueprint(module.bp, url_prefix=MP_PREFIX)

@@ -172,6 +172,26 @@ def anon_api(client):
     return Api(client)
 
 
+def worker_signed_in(client, worker) -> Api:
+    """A worker's client with a token minted in-process (tests of the WeChat login itself go
+    through the fake WeChat server instead)."""
+    from app.services.workers import _serializer
+
+    return Api(client, _serializer().dumps({"wid": worker.id}))
+
+
+@pytest.fixture
+def worker(app_ctx):
+    from tests.factories import WorkerFactory
+
+    return WorkerFactory()
+
+
+@pytest.fixture
+def worker_api(client, worker):
+    return worker_signed_in(client, worker)
+
+
 @pytest.fixture(scope="session")
 def fake_wechat():
     """The fake WeChat server, a real process on a free port: its base URL. Drive it with

@@ -7,7 +7,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 from werkzeug.security import generate_password_hash
 
 from app.extensions import db
-from app.models import StaffAccount, Station
+from app.models import CheckIn, StaffAccount, Station, Worker
 
 PASSWORD = "correct-horse-battery"
 _PASSWORD_HASH = generate_password_hash(PASSWORD)  # hashed once: scrypt is slow on purpose
@@ -51,3 +51,23 @@ class StationFactory(_Base):
     opening_hours = factory.LazyFunction(lambda: dict(OFFICE_HOURS))
     worker_groups = factory.LazyFunction(lambda: ["sanitation"])
     status = "built"
+
+
+class WorkerFactory(_Base):
+    class Meta:
+        model = Worker
+
+    openid = factory.Sequence(lambda n: f"o-test-{n:06d}")
+
+
+class CheckInFactory(_Base):
+    """A scanned visit; pass station= and worker= (or let it make them)."""
+
+    class Meta:
+        model = CheckIn
+
+    station = factory.SubFactory(StationFactory)
+    worker = factory.SubFactory(WorkerFactory)
+    source = "scan"
+    services = factory.LazyFunction(lambda: ["water"])
+    dedupe_bucket = factory.Sequence(lambda n: n)

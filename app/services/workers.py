@@ -1,0 +1,63 @@
+"""Workers' sign-in through WeChat, their bearer tokens and their profile."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db, wechat
+from app.models import Worker
+from app.models.base import utcnow
+from app.services.staff import IssuedToken
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="yizhan.worker-token")
+
+
+def sign_in(js_code: str) -> tuple[Worker, IssuedToken]:
+    """Exchange a wx.login code for our own token. WeChat's session_key stays in the adapter."""
+    session = wechat.code_to_session(js_code)
+    worker = _upsert(session.openid, session.unionid)
+    ttl: timedelta = current_app.config["WORKER_TOKEN_TTL"]
+    token = _serializer().dumps({"wid": worker.id})
+    return worker, IssuedToken(token=token, expires_at=utcnow() + ttl)
+
+
+def _upsert(openid: str, unionid: str | None) -> Worker:
+    worker = db.session.scalar(sa.select(Worker).where(Worker.openid == openid))
+    if worker is None:
+        worker = Worker(openid=openid, unionid=unionid)
+        db.session.add(worker)
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same person signing in twice at once
+            db.session.rollback()
+            worker = db.session.scalar(sa.select(Worker).where(Worker.openid == openid))
+        return worker
+    worker.last_seen_at = utcnow()
+    if unionid and worker.unionid != unionid:
+        worker.unionid = unionid
+    db.session.commit()
+    return worker
+
+
+def worker_for_token(token: str) -> Worker | None:
+    ttl: timedelta = current_app.config["WORKER_TOKEN_TTL"]
+    try:
+        payload = _serializer().loads(token, max_age=int(ttl.total_seconds()))
+    except (BadSignature, SignatureExpired):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    return db.session.get(Worker, payload.get("wid"))
+
+
+def set_group(worker: Worker, worker_group: str | None) -> Worker:
+    worker.worker_group = worker_group
+    db.session.commit()
+    return worker
