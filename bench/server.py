@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,16 +67,18 @@ def _flask(env: dict, *args: str) -> None:
 
 
 @contextlib.contextmanager
-def running_app(workers: int = 2):
-    name = f"yizhan_bench_{os.getpid()}"
+def running_app(workers: int = 2, env: dict | None = None, name: str | None = None):
+    """gunicorn on a fresh PostgreSQL database (migrated, reference data, one city staff
+    account), in the production configuration unless `env` says otherwise."""
+    name = name or f"yizhan_bench_{os.getpid()}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
     port = _free_port()
     env = {
         **os.environ,
-        "FLASK_APP": "wsgi",
         "YIZHAN_ENV": "production",
+        "FLASK_APP": "wsgi",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "SIGN_SECRET": secrets.token_urlsafe(48),
         "PUBLIC_BASE_URL": "https://yizhan.example.cn",
@@ -87,35 +90,39 @@ def running_app(workers: int = 2):
         "YIZHAN_REDIS_PREFIX": name,
         "YIZHAN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(workers),
+        **(env or {}),
     }
-    process = None
-    try:
-        _flask(env, "db", "upgrade")
-        _flask(env, "seed", "reference")
-        _flask(env, "staff", "create", "--username", STAFF_USER, "--role", "city", "--name", "bench", "--password", STAFF_PASSWORD)
-        process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null", "wsgi:app"],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        base_url = f"http://127.0.0.1:{port}"
-        _wait_healthy(base_url, process)
-        yield Server(base_url, process, env)
-    finally:
-        if process is not None:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    # The server's log goes to a file: a pipe could fill up and block a chatty server.
+    with tempfile.TemporaryFile() as log:
+        process = None
+        try:
+            _flask(env, "db", "upgrade")
+            _flask(env, "seed", "reference")
+            _flask(env, "staff", "create", "--username", STAFF_USER, "--role", "city", "--name", "bench", "--password", STAFF_PASSWORD)
+            process = subprocess.Popen(
+                [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null", "wsgi:app"],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
+            base_url = f"http://127.0.0.1:{port}"
+            _wait_healthy(base_url, process, log)
+            yield Server(base_url, process, env)
+        finally:
+            if process is not None:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=30)
+            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _wait_healthy(base_url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+def _wait_healthy(base_url: str, process: subprocess.Popen, log, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
+            log.seek(0)
+            raise RuntimeError(f"gunicorn exited: {log.read().decode()[-2000:]}")
         with contextlib.suppress(requests.ConnectionError):
             if requests.get(f"{base_url}/healthz", timeout=2).status_code == 200:
                 return

@@ -41,6 +41,14 @@ class BaseConfig:
     CHECKIN_GEOFENCE_M = 500  # a located check-in further than this from the station is refused
     RATING_WINDOW_HOURS = 24
     NEARBY_RADIUS_MAX_M = 20000
+    NEARBY_RADIUS_DEFAULT_M = 3000
+    # The nearest this many stations within the radius are all a search looks at (ten pages of
+    # 50): beyond them a worker has closer help, and the answer stays cheap in a dense city.
+    NEARBY_SEARCH_MAX = 500
+    # The Redis geo index is kept current by every station change; it is also rebuilt from the
+    # database this often, which bounds how long a change made while Redis was down stays missing.
+    GEO_INDEX_REFRESH_SECONDS = 600
+    GEO_INDEX_LOCK_SECONDS = 60  # one process rebuilds at a time; the lock expires if it dies
     # Abuse limits (Flask-Limiter; on Redis when configured).
     MP_SESSION_LIMIT_PER_IP = "30 per minute"
     CHECKIN_LIMIT_PER_WORKER = "20 per minute;200 per day"
@@ -132,6 +140,33 @@ ENV_SETTINGS = {
 }
 
 
+# Tunables an operator may set as YIZHAN_<NAME>, with their types.
+TUNABLES = {
+    "CHECKIN_DEDUPE_MINUTES": int,
+    "CHECKIN_GEOFENCE_M": int,
+    "RATING_WINDOW_HOURS": int,
+    "NEARBY_RADIUS_MAX_M": int,
+    "MP_SESSION_LIMIT_PER_IP": str,
+    "CHECKIN_LIMIT_PER_WORKER": str,
+    "CHECKIN_LIMIT_PER_IP": str,
+    "RATING_LIMIT_PER_WORKER": str,
+    "LOGIN_FAILURE_LIMITS": str,
+}
+
+
+def _tunables_from_env(environ: Mapping[str, str]) -> dict:
+    out = {}
+    for name, kind in TUNABLES.items():
+        raw = environ.get(f"YIZHAN_{name}")
+        if raw is None or raw == "":
+            continue
+        try:
+            out[name] = kind(raw)
+        except ValueError as exc:
+            raise ConfigError(f"YIZHAN_{name} must be {kind.__name__}, not {raw!r}") from exc
+    return out
+
+
 def _settings_of(cls: type) -> dict:
     return {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
 
@@ -160,6 +195,7 @@ def load_config(
     for var, key in ENV_SETTINGS.items():
         if environ.get(var):
             settings[key] = environ[var]
+    settings.update(_tunables_from_env(environ))
     if environ.get("YIZHAN_GEO_BOUNDS"):
         settings["GEO_BOUNDS"] = _geo_bounds_from_env(environ["YIZHAN_GEO_BOUNDS"])
     settings.update(overrides or {})

@@ -35,6 +35,16 @@ def pytest_configure(config):
         _backends.append("postgresql")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked needs_postgres (live gunicorn on PostgreSQL) leave the run, with the warning
+    above, where PostgreSQL is missing and not required; where it is required they run."""
+    if "postgresql" in _backends:
+        return
+    kept = [item for item in items if "needs_postgres" not in item.keywords]
+    config.hook.pytest_deselected(items=[item for item in items if "needs_postgres" in item.keywords])
+    items[:] = kept
+
+
 def pytest_report_header(config):
     return f"yizhan backends: {', '.join(_backends)} (run id {RUN_ID})"
 
@@ -119,6 +129,9 @@ class Api:
 
     def post(self, url, headers=None, **kw):
         return self.client.post(url, headers=self._headers(headers), **kw)
+
+    def put(self, url, headers=None, **kw):
+        return self.client.put(url, headers=self._headers(headers), **kw)
 
     def patch(self, url, headers=None, **kw):
         return self.client.patch(url, headers=self._headers(headers), **kw)

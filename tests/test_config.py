@@ -89,3 +89,14 @@ def test_production_requires_the_mini_programs_credentials(tmp_path):
     environ = {k: v for k, v in PRODUCTION_ENV.items() if k != "WECHAT_SECRET"}
     with pytest.raises(ConfigError, match="WECHAT_APPID and WECHAT_SECRET must be set"):
         load_config("production", environ=environ, instance_path=str(tmp_path))
+
+
+def test_tunables_from_environment(tmp_path):
+    settings = load_config(
+        "development",
+        environ={"YIZHAN_CHECKIN_DEDUPE_MINUTES": "30", "YIZHAN_CHECKIN_GEOFENCE_M": "300"},
+        instance_path=str(tmp_path),
+    )
+    assert (settings["CHECKIN_DEDUPE_MINUTES"], settings["CHECKIN_GEOFENCE_M"]) == (30, 300)
+    with pytest.raises(ConfigError, match="YIZHAN_CHECKIN_GEOFENCE_M"):
+        load_config("development", environ={"YIZHAN_CHECKIN_GEOFENCE_M": "far"}, instance_path=str(tmp_path))
