@@ -51,6 +51,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 bench: install
+	@command -v wrk >/dev/null || { apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }; }
 	$(BIN)/python -m bench.run
 
 clean:

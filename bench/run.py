@@ -7,9 +7,10 @@ import datetime as dt
 import os
 import platform
 import subprocess
+import tempfile
 from pathlib import Path
 
-from bench import import_stations, signs
+from bench import checkins, import_stations, signs
 from bench.server import running_app
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -30,15 +31,28 @@ def machine() -> str:
 
 
 def main() -> None:
-    with running_app() as server:
+    with running_app(env={"YIZHAN_CHECKIN_LIMIT_PER_IP": "100000000 per minute"}) as server:
         rows = signs.run(server)  # first, so the workers' peak memory is the batch's own
         rows += import_stations.run(server)
+        with tempfile.TemporaryDirectory() as tmpdir:
+            loads = checkins.run(server, tmpdir)
         peak = server.peak_rss_mib()
     table = ["| benchmark | seconds | target | met | note |", "| --- | ---: | ---: | :---: | --- |"]
     for r in rows:
         target = f"≤ {r['target']:g} s" if r["target"] else "—"
         met = "—" if not r["target"] else ("yes" if r["seconds"] <= r["target"] and r.get("memory_ok", True) else "NO")
         table.append(f"| {r['what']} | {r['seconds']:.3f} | {target} | {met} | {r.get('note', '')} |")
+    hello = loads[0].requests_per_s
+    load_table = [
+        "| endpoint under load (16 connections) | requests/s | ratio to hello world | p50 ms | p99 ms | errors | note |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for r in loads:
+        ratio = r.requests_per_s / hello
+        load_table.append(
+            f"| {r.what} | {r.requests_per_s:.0f} | {ratio:.3f} | {r.p50_ms:.1f} | {r.p99_ms:.1f}"
+            f" | {r.errors} | {r.note} |"
+        )
     text = "\n".join(
         [
             "# Benchmark results",
@@ -48,6 +62,8 @@ def main() -> None:
             "requests went over HTTP on loopback.",
             "",
             *table,
+            "",
+            *load_table,
             "",
             f"Server peak memory (VmHWM, master + workers): {peak:.0f} MiB.",
             "",

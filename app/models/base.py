@@ -22,11 +22,30 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UTCDateTime(sa.types.TypeDecorator):
+    """Aware UTC datetimes in and out on every backend: SQLite keeps no zone and would hand
+    back naive values, PostgreSQL hands back its session zone."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        # A naive time (say an API filter without a zone) is taken as UTC, as stored.
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 class Base(DeclarativeBase):
     # One registry carries both, so Flask-SQLAlchemy's subclass of this base inherits them.
     registry = registry(
         metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
-        type_annotation_map={datetime: sa.DateTime(timezone=True)},
+        type_annotation_map={datetime: UTCDateTime()},
     )
 
 

@@ -122,11 +122,14 @@ def _record_visit(worker, station, now, services, lat, lng, distance) -> CheckIn
         distance_m=distance,
         worker_group=worker.worker_group,
     )
+    db.session.add(visit)
     try:
-        with db.session.begin_nested():
-            db.session.add(visit)
+        db.session.flush()
     except IntegrityError:
-        # Another request of the same worker won the same window a moment ago: that is the visit.
+        # Another request of the same worker won the same window a moment ago (SQLite; on
+        # PostgreSQL the lock above already ordered us): that one is the visit. Nothing else
+        # was written in this transaction, so rolling it back loses nothing.
+        db.session.rollback()
         return CheckInResult(_current_visit(worker, station, now), created=False)
     return CheckInResult(visit, created=True)
 
