@@ -52,7 +52,7 @@ def _configure_logging(app: APIFlask) -> None:
 
 def _init_extensions(app: APIFlask) -> None:
     from app import models  # noqa: F401  (every model registered before Alembic looks)
-    from app.extensions import blob_cache, db, limiter, migrate, redis_store, wechat
+    from app.extensions import blob_cache, db, geo_index, limiter, migrate, redis_store, wechat
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
@@ -64,6 +64,7 @@ def _init_extensions(app: APIFlask) -> None:
     redis_store.init_app(app)
     wechat.init_app(app)  # after redis_store: the token is cached there
     blob_cache.init_app(app, redis_store)
+    geo_index.init_app(app, redis_store, db)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)

@@ -1,14 +1,16 @@
-"""Command-line tasks: `flask seed reference|demo`, `flask staff create`."""
+"""Command-line tasks: `flask seed reference|demo`, `flask staff create`, `flask geo rebuild`."""
 
 from __future__ import annotations
 
 import os
 
 import click
+import redis
 from flask import current_app
 from flask.cli import AppGroup
 
 from app.errors import DomainError
+from app.extensions import geo_index, redis_store
 from app.services import demo as demo_service
 from app.services import reference as reference_service
 from app.services import staff as staff_service
@@ -18,6 +20,7 @@ seed = AppGroup("seed", help="加载基础数据和演示数据")
 signs = AppGroup("signs", help="印制站点标牌")
 staff = AppGroup("staff", help="管理员工账号")
 wechat = AppGroup("wechat", help="微信接口（本地模拟服务）")
+geo = AppGroup("geo", help="附近站点的地理索引（Redis）")
 
 
 @seed.command("reference")
@@ -101,8 +104,25 @@ def wechat_fake(host, port, quiet):
     fake_wechat.serve(host, port, quiet=quiet)
 
 
+@geo.command("rebuild")
+def geo_rebuild():
+    """Rebuild the Redis geo index of stations from the database (it also rebuilds itself when
+    missing, and every GEO_INDEX_REFRESH_SECONDS)."""
+    if not redis_store.configured:
+        click.echo("Redis is not configured: nearby searches use the database, there is no index to build")
+        return
+    try:
+        count = geo_index.rebuild()
+    except redis.RedisError as exc:
+        raise click.ClickException(f"Redis failed: {exc}") from exc
+    if count is None:
+        raise click.ClickException("another process is rebuilding the index, or a station changed meanwhile; try again")
+    click.echo(f"geo index rebuilt: {count} stations")
+
+
 def register_cli(app) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(staff)
     app.cli.add_command(wechat)
     app.cli.add_command(signs)
+    app.cli.add_command(geo)

@@ -27,6 +27,7 @@ class Station(TimestampMixin, Base):
             name="demonstration_year",
         ),
         sa.Index("ix_stations_district_status", "district_code", "status"),
+        sa.Index("ix_stations_lat_lng", "lat", "lng"),  # nearby searches without Redis: a box
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

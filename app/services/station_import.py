@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import Conflict, InvalidInput
-from app.extensions import db
+from app.extensions import db, geo_index
 from app.models import Station
 from app.models.station import STATUS_PLAQUED
 from app.schemas.stations import StationIn
@@ -149,6 +149,7 @@ def import_stations(actor: Actor, filename: str, stream: IO[bytes], *, dry_run: 
         db.session.rollback()
     else:
         db.session.commit()
+        geo_index.stations_changed(result["codes"])  # new and moved stations, for nearby searches
     return result
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import reference_data as ref
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
-from app.extensions import db
+from app.extensions import db, geo_index
 from app.models import Inspection, Station
 from app.models.base import utcnow
 from app.models.station import STATUS_BUILT, STATUS_PLANNED, STATUS_PLAQUED, STATUS_RETIRED
@@ -173,6 +173,7 @@ def create_station(actor: Actor, data: dict) -> Station:
     station = _insert_with_code(values)
     audit.record(actor, "station.create", "station", station.code, district_code=station.district_code, after=snapshot(station))
     db.session.commit()
+    geo_index.stations_changed([station.code])
     return station
 
 
@@ -224,6 +225,8 @@ def update_station(actor: Actor, code: str, changes: dict) -> Station:
     if after != before:
         audit.record(actor, "station.update", "station", station.code, district_code=station.district_code, before=before, after=after)
     db.session.commit()
+    if "lat" in values or "status" in values:  # moved, built or back to planned: nearby must know
+        geo_index.stations_changed([station.code])
     return station
 
 
@@ -251,7 +254,9 @@ def _change(actor: Actor, station: Station, action: str, **values) -> Station:
 def retire_station(actor: Actor, code: str, reason: str) -> Station:
     station = get_station(actor, code)
     _require_active(station)
-    return _change(actor, station, "station.retire", status=STATUS_RETIRED, retired_at=utcnow(), retired_reason=reason)
+    station = _change(actor, station, "station.retire", status=STATUS_RETIRED, retired_at=utcnow(), retired_reason=reason)
+    geo_index.stations_changed([station.code])
+    return station
 
 
 def record_inspection(actor: Actor, code: str, *, items: list[dict], inspected_on: date | None = None) -> Inspection:

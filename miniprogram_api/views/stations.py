@@ -1,0 +1,49 @@
+"""Finding a station and reading it: nearby stations, a station's detail, a scanned sign."""
+
+from __future__ import annotations
+
+from apiflask import APIBlueprint
+
+from app.schemas.nearby import NearbyPageOut, NearbyQuery, ScannedStationOut, ScanQuery, StationDetailOut
+from app.services import nearby as nearby_service
+from app.services import station_view
+from miniprogram_api.auth import worker_auth
+
+bp = APIBlueprint("mp_stations", __name__, tag={"name": "Mini-program: stations", "description": "附近站点、站点详情、扫码"})
+
+
+@bp.get("/stations/nearby")
+@bp.auth_required(worker_auth)
+@bp.input(NearbyQuery, location="query", arg_name="query")
+@bp.output(NearbyPageOut)
+@bp.doc(summary="附近的站点（由近到远，可按所需服务和此刻开放筛选）")
+def nearby(query):
+    return nearby_service.nearby(
+        query["lat"],
+        query["lng"],
+        radius_m=query.get("radius_m"),
+        needs=query["need"],
+        open_now=query["open_now"],
+        page=query["page"],
+        per_page=query["per_page"],
+    )
+
+
+@bp.get("/stations/<code>")
+@bp.auth_required(worker_auth)
+@bp.output(StationDetailOut)
+@bp.doc(summary="站点详情：设施、开放时间、实时状态、今日服务人次、满意度", responses={404: "站点不存在或已撤销"})
+def station_detail(code):
+    return station_view.station_detail(code)
+
+
+@bp.get("/scan")
+@bp.auth_required(worker_auth)
+@bp.input(ScanQuery, location="query", arg_name="query")
+@bp.output(ScannedStationOut)
+@bp.doc(
+    summary="扫标牌：核验二维码签名，返回站点详情",
+    responses={404: "二维码无法识别（scan_invalid）", 410: "标牌已更换（sign_outdated）或站点已撤销（station_closed）"},
+)
+def scan(query):
+    return station_view.scanned_station(query.get("q") or query["scene"])
