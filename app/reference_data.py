@@ -135,6 +135,31 @@ STATION_STATUSES: tuple[tuple[str, str], ...] = (
 )
 
 
+# 满意度: what a worker may tick when rating a visit. Codes are what the API takes; the
+# negative ones tell staff what to fix, so keep them concrete.
+RATING_TAGS: tuple[tuple[str, str], ...] = (
+    ("clean", "干净整洁"),
+    ("water_ok", "饮水充足"),
+    ("warm", "服务热情"),
+    ("seats", "座位充足"),
+    ("convenient", "位置方便"),
+    ("toilet_ok", "厕所好用"),
+    ("needs_repair", "设施待维修"),
+    ("crowded", "人多拥挤"),
+    ("no_water", "没有饮水"),
+    ("not_open", "未按时开放"),
+    ("dirty", "卫生较差"),
+)
+
+# A rating's comment: who may see it (others only when published).
+RATING_COMMENT_STATUSES: tuple[tuple[str, str], ...] = (
+    ("none", "无留言"),
+    ("published", "已公开"),
+    ("review", "待审核"),
+    ("hidden", "已隐藏"),
+)
+
+
 def codes(pairs) -> tuple[str, ...]:
     return tuple(p[0] for p in pairs)
 

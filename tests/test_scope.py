@@ -62,6 +62,8 @@ PER_STATION = [
     Endpoint("GET", f"{STATIONS}/<code>/sign.png", 200),
     Endpoint("POST", f"{STATIONS}/<code>/sign/reissue", 200),
     Endpoint("GET", f"{STATIONS}/<code>/wxacode.png", 200),
+    Endpoint("GET", f"{STATIONS}/<code>/ratings", 200),
+    Endpoint("GET", f"{STATIONS}/<code>/ratings/summary", 200),
 ]
 per_station = pytest.mark.parametrize("endpoint", PER_STATION, ids=str)
 

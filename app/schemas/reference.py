@@ -72,5 +72,7 @@ class ReferenceOut(BaseSchema):
     care_activity_kinds = List(Nested(CareActivityKindOut))
     amenities = List(Nested(CodeNameOut))
     station_statuses = List(Nested(CodeNameOut))
+    rating_tags = List(Nested(CodeNameOut), metadata={"description": "满意度评价可选的标签"})
+    rating_comment_statuses = List(Nested(CodeNameOut), metadata={"description": "评价留言的审核状态"})
     city_plan = Nested(CityPlanOut, metadata={"description": "附件1、附件2 合计行：全市目标"})
     plan_discrepancies = List(Nested(PlanDiscrepancyOut), metadata={"description": "附件1 区县行之和与合计行不一致之处"})

@@ -149,6 +149,8 @@ def get_reference() -> dict:
         "care_activity_kinds": _ordered(CareActivityKind),
         "amenities": [{"code": c, "name": n} for c, n in ref.AMENITIES],
         "station_statuses": [{"code": c, "name": n} for c, n in ref.STATION_STATUSES],
+        "rating_tags": [{"code": c, "name": n} for c, n in ref.RATING_TAGS],
+        "rating_comment_statuses": [{"code": c, "name": n} for c, n in ref.RATING_COMMENT_STATUSES],
         "city_plan": db.session.get(CityPlan, ref.PLAN_DOCUMENT),
         "plan_discrepancies": plan_discrepancies(),
     }

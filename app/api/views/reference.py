@@ -12,6 +12,6 @@ bp = APIBlueprint("reference", __name__, tag={"name": "Reference", "description"
 @bp.get("/reference")
 @bp.auth_required(staff_auth)
 @bp.output(ReferenceOut)
-@bp.doc(summary="区县与建设目标（附件1/2）、服务对象、单位类型、建设方式、“六有”、关爱活动（附件5）")
+@bp.doc(summary="区县与建设目标（附件1/2）、服务对象、单位类型、建设方式、“六有”、关爱活动（附件5）、评价标签")
 def get_reference():
     return reference_service.get_reference()
