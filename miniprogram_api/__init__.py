@@ -11,7 +11,7 @@ MP_PREFIX = "/api/mp/v1"
 
 
 def register_miniprogram_api(app: APIFlask) -> None:
-    from miniprogram_api.views import checkins, ping, session
+    from miniprogram_api.views import checkins, ping, ratings, session, stations
 
-    for module in (ping, session, checkins):
+    for module in (ping, session, stations, checkins, ratings):
         app.register_blueprint(module.bp, url_prefix=MP_PREFIX)

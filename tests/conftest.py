@@ -224,3 +224,16 @@ def wx(fake_wechat):
     control.reset()
     yield control
     control.reset()
+
+
+@pytest.fixture(scope="module", params=["redis", "redis-unreachable"])
+def live(request, fake_wechat):
+    """gunicorn (two workers) on a fresh PostgreSQL database, with Redis up or unreachable;
+    for modules marked needs_postgres. See tests/live.py."""
+    from bench.server import running_app
+    from tests.live import DEAD_REDIS, live_env
+
+    redis_url = services.REDIS_TEST_URL if request.param == "redis" else DEAD_REDIS
+    name = f"{RUN_ID}_{request.module.__name__.rsplit('.', 1)[-1]}_{request.param.replace('-', '_')}"
+    with running_app(workers=2, env=live_env(fake_wechat, redis_url), name=name[:63]) as server:
+        yield server

@@ -277,3 +277,10 @@ def test_worker_group_is_recorded_with_the_visit(worker_api, app_ctx):
     r = worker_api.put("/api/mp/v1/me", json={"worker_group": "astronaut"})
     assert r.status_code == 422
     assert worker_api.put("/api/mp/v1/me", json={"worker_group": None}).get_json()["worker_group"] is None
+
+
+def test_a_station_not_yet_built_is_refused(worker_api, app_ctx):
+    station = open_station(status="planned")
+    r = check_in(worker_api, station)
+    assert (r.status_code, r.get_json()["error"]["code"]) == (409, "station_not_in_service")
+    assert visits(station) == 0

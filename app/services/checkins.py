@@ -26,6 +26,7 @@ from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.extensions import db
 from app.models import CheckIn, IdempotencyRecord, Station, Worker
 from app.models.base import utcnow
+from app.models.station import STATUS_PLANNED
 from app.services import sign_tokens
 from app.services.geo import distance_m, to_gcj02
 from app.services.opening_hours import describe, is_open_at
@@ -62,6 +63,8 @@ def check_in(
         if replay:
             return replay
     station = sign_tokens.resolve_scan(scan)
+    if station.status == STATUS_PLANNED:
+        raise Conflict("该站点尚未建成投入使用，暂不能签到", code="station_not_in_service")
     now = utcnow()
     if not is_open_at(station.opening_hours, now):
         raise Conflict(f"该站点现在不开放（开放时间：{describe(station.opening_hours)}）", code="station_not_open")

@@ -28,7 +28,7 @@ def _worker_key() -> str:
         200: "去重：返回窗口内已有的签到",
         403: "too_far：超出地理围栏",
         404: "scan_invalid：二维码无效",
-        409: "station_not_open：站点现在不开放",
+        409: "station_not_open：站点现在不开放；station_not_in_service：尚未建成",
         410: "sign_outdated / station_closed：旧标牌或站点已撤销",
         429: "请求过于频繁",
     },
