@@ -26,6 +26,11 @@ def create_app(env_name: str | None = None, overrides: Mapping | None = None) ->
     )
     app.config.from_mapping(load_config(env_name, overrides, instance_path=app.instance_path))
     app.json.ensure_ascii = False
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _configure_logging(app)
     _init_extensions(app)
 

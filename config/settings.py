@@ -54,6 +54,10 @@ class BaseConfig:
     CHECKIN_LIMIT_PER_WORKER = "20 per minute;200 per day"
     CHECKIN_LIMIT_PER_IP = "300 per minute"
     RATING_LIMIT_PER_WORKER = "10 per minute;50 per day"
+    RATING_LIMIT_PER_IP = "120 per minute"
+    # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto to trust: per-IP limits
+    # must see the worker's address, not the proxy's. 0 when clients connect directly.
+    TRUSTED_PROXIES = 0
     # Failed sign-ins per account: slowed after the first limit, locked by the second.
     LOGIN_FAILURE_LIMITS = "5 per minute;10 per 15 minutes"
     LOGIN_ATTEMPTS_PER_IP = "60 per minute"
@@ -153,6 +157,8 @@ TUNABLES = {
     "CHECKIN_LIMIT_PER_WORKER": str,
     "CHECKIN_LIMIT_PER_IP": str,
     "RATING_LIMIT_PER_WORKER": str,
+    "RATING_LIMIT_PER_IP": str,
+    "TRUSTED_PROXIES": int,
     "LOGIN_FAILURE_LIMITS": str,
 }
 

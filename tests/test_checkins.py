@@ -284,3 +284,26 @@ def test_a_station_not_yet_built_is_refused(worker_api, app_ctx):
     r = check_in(worker_api, station)
     assert (r.status_code, r.get_json()["error"]["code"]) == (409, "station_not_in_service")
     assert visits(station) == 0
+
+
+def test_per_ip_limits_see_the_client_behind_a_trusted_proxy(tmp_path, fake_wechat):
+    """With TRUSTED_PROXIES=1 the limiter keys on X-Forwarded-For, so one busy address behind the
+    proxy does not exhaust everyone's allowance."""
+    from app import create_app
+
+    app = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+            "TRUSTED_PROXIES": 1,
+            "MP_SESSION_LIMIT_PER_IP": "2 per minute",
+            "WECHAT_API_BASE": fake_wechat,
+        },
+    )
+    client = app.test_client()
+
+    def attempt(address):
+        return client.post("/api/mp/v1/session", json={"code": "x"}, headers={"X-Forwarded-For": address}).status_code
+
+    assert [attempt("10.0.0.1") for _ in range(3)][-1] == 429
+    assert attempt("10.0.0.2") != 429

@@ -126,7 +126,7 @@ def test_average_rating_of_the_station(worker_api, station):
     for score in (5, 4, 4):
         rate(station, score)
     rate(other, 1)
-    assert worker_api.get(f"{STATIONS}/{station.code}").get_json()["rating"] == {"average": 4.3, "count": 3}
+    assert worker_api.get(f"{STATIONS}/{station.code}").get_json()["rating"] == {"average": 4.33, "count": 3}
     assert worker_api.get(f"{STATIONS}/{other.code}").get_json()["rating"] == {"average": 1.0, "count": 1}
 
 

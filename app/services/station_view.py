@@ -10,10 +10,10 @@ import sqlalchemy as sa
 
 from app import reference_data as ref
 from app.extensions import db
-from app.models import CheckIn, Rating, Station
+from app.models import CheckIn, Station
 from app.models.base import utcnow
 from app.models.visit import SOURCE_MANUAL, SOURCE_SCAN
-from app.services import live_status, sign_tokens
+from app.services import live_status, ratings, sign_tokens
 from app.services.geo import GCJ02
 from app.services.live_status import LiveStatus
 from app.services.opening_hours import LOCAL_TZ, describe, is_open_at
@@ -61,10 +61,6 @@ class VisitCounts:
         return self.scan + self.manual
 
 
-@dataclass(frozen=True)
-class RatingSummary:
-    average: float | None  # one decimal; None before the first rating
-    count: int
 
 
 @dataclass(frozen=True)
@@ -83,7 +79,7 @@ class StationDetail(StationSummary):
     worker_groups: list[CodeName]
     opening_hours: dict
     visits_today: VisitCounts
-    rating: RatingSummary
+    rating: ratings.RatingSummary
     scan: ScanInfo | None = None
 
 
@@ -138,7 +134,7 @@ def _detail(station: Station, scan: ScanInfo | None = None) -> StationDetail:
         worker_groups=[CodeName(g, GROUP_NAMES[g]) for g in station.worker_groups if g in GROUP_NAMES],
         opening_hours=station.opening_hours,
         visits_today=visits_on_day(station.id, now),
-        rating=rating_summary(station.id),
+        rating=ratings.summarise(station.id),
         scan=scan,
     )
 
@@ -158,8 +154,3 @@ def visits_on_day(station_id: int, moment: datetime) -> VisitCounts:
     counts = dict(db.session.execute(query).all())
     return VisitCounts(date=day.isoformat(), scan=counts.get(SOURCE_SCAN, 0), manual=counts.get(SOURCE_MANUAL, 0))
 
-
-def rating_summary(station_id: int) -> RatingSummary:
-    query = sa.select(sa.func.count(Rating.id), sa.func.avg(Rating.score)).where(Rating.station_id == station_id)
-    count, average = db.session.execute(query).one()
-    return RatingSummary(average=round(float(average), 1) if count else None, count=count)

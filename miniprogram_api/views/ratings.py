@@ -19,6 +19,7 @@ def _worker_key() -> str:
 
 @bp.post("/checkins/<int:checkin_id>/rating")
 @bp.auth_required(worker_auth)
+@limiter.limit(lambda: current_app.config["RATING_LIMIT_PER_IP"])
 @limiter.limit(lambda: current_app.config["RATING_LIMIT_PER_WORKER"], key_func=_worker_key)
 @bp.input(RatingIn, arg_name="data")
 @bp.output(MyRatingOut, status_code=201)
