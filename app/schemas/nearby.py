@@ -129,7 +129,7 @@ class VisitsTodayOut(BaseSchema):
 
 
 class RatingSummaryOut(BaseSchema):
-    average = Float(allow_none=True, metadata={"description": "平均满意度（1–5，一位小数）；尚无评价为 null"})
+    average = Float(allow_none=True, metadata={"description": "平均满意度（1–5，两位小数）；尚无评价为 null"})
     count = Integer(metadata={"description": "评价数"})
 
 
