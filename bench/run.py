@@ -74,6 +74,9 @@ def main() -> None:
     )
     RESULTS.write_text(text, encoding="utf-8")
     print(text)
+    failed = [r.what for r in loads if r.errors]
+    if failed:  # a benchmark that only measured refusals measured nothing
+        raise SystemExit(f"errors under load in: {', '.join(failed)}")
 
 
 if __name__ == "__main__":
