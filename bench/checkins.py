@@ -64,14 +64,16 @@ def _worker_tokens(server: Server, path: str) -> None:
     """Workers inserted with COPY (not through WeChat sign-in), and tokens minted as the app does."""
     from itsdangerous import URLSafeTimedSerializer
 
+    from app.services import tokens
+
     dsn = server.env["DATABASE_URL"].replace("+psycopg", "")
     with psycopg.connect(dsn) as conn:
         with conn.cursor().copy("COPY workers (openid, created_at, last_seen_at) FROM STDIN") as copy:
             for n in range(WORKERS):
                 copy.write_row((f"o-bench-{n:07d}", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"))
         ids = [row[0] for row in conn.execute("SELECT id FROM workers WHERE openid LIKE 'o-bench-%' ORDER BY id")]
-    # Same serializer and salt as app.services.workers: the bench signs what the app will accept.
-    serializer = URLSafeTimedSerializer(server.env["SECRET_KEY"], salt="yizhan.worker-token")
+    # The same format and salt as app.services.tokens: the bench signs what the app will accept.
+    serializer = URLSafeTimedSerializer(server.env["SECRET_KEY"], salt=tokens.WORKER)
     with open(path, "w") as out:
         out.write("\n".join(serializer.dumps({"wid": wid}) for wid in ids) + "\n")
 

@@ -14,6 +14,7 @@ import time
 import psycopg
 import redis
 
+from app.services import tokens
 from bench import load
 from bench.server import BIN, ROOT, Server
 
@@ -81,8 +82,8 @@ def _worker_token(server: Server) -> str:
         wid = conn.execute(
             "INSERT INTO workers (openid, created_at, last_seen_at) VALUES ('o-bench-nearby', now(), now()) RETURNING id"
         ).fetchone()[0]
-    # Same serializer and salt as app.services.workers: the bench signs what the app will accept.
-    return URLSafeTimedSerializer(server.env["SECRET_KEY"], salt="yizhan.worker-token").dumps({"wid": wid})
+    # The same format and salt as app.services.tokens: the bench signs what the app will accept.
+    return URLSafeTimedSerializer(server.env["SECRET_KEY"], salt=tokens.WORKER).dumps({"wid": wid})
 
 
 def _rebuild_seconds(server: Server) -> float:

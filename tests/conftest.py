@@ -188,9 +188,9 @@ def anon_api(client):
 def worker_signed_in(client, worker) -> Api:
     """A worker's client with a token minted in-process (tests of the WeChat login itself go
     through the fake WeChat server instead)."""
-    from app.services.workers import _serializer
+    from app.services.workers import issue_token
 
-    return Api(client, _serializer().dumps({"wid": worker.id}))
+    return Api(client, issue_token(worker).token)
 
 
 @pytest.fixture

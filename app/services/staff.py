@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-
 import sqlalchemy as sa
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.errors import AuthenticationFailed, Conflict, InvalidInput
 from app.extensions import db
 from app.models import District, StaffAccount
-from app.models.base import utcnow
 from app.models.staff import ROLE_CITY, ROLE_DISTRICT, ROLES
-from app.services import audit
+from app.services import audit, tokens
 from app.services.actor import Actor
+from app.services.tokens import IssuedToken
 
 MIN_PASSWORD_LENGTH = 10
 # Compared against when the username is unknown, so both paths cost one hash check.
@@ -96,30 +92,15 @@ def authenticate(username: str, password: str) -> StaffAccount:
     return staff
 
 
-@dataclass
-class IssuedToken:
-    token: str
-    expires_at: datetime
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="yizhan.staff-token")
-
-
 def issue_token(staff: StaffAccount) -> IssuedToken:
-    ttl: timedelta = current_app.config["STAFF_TOKEN_TTL"]
-    token = _serializer().dumps({"sid": staff.id, "v": staff.token_version})
-    return IssuedToken(token=token, expires_at=utcnow() + ttl)
+    payload = {"sid": staff.id, "v": staff.token_version}
+    return tokens.issue(tokens.STAFF, payload, current_app.config["STAFF_TOKEN_TTL"])
 
 
 def staff_for_token(token: str) -> StaffAccount | None:
     """The active account a token was issued to, or None if it is forged, expired or revoked."""
-    ttl: timedelta = current_app.config["STAFF_TOKEN_TTL"]
-    try:
-        payload = _serializer().loads(token, max_age=int(ttl.total_seconds()))
-    except (BadSignature, SignatureExpired):
-        return None
-    if not isinstance(payload, dict):
+    payload = tokens.read(tokens.STAFF, token, current_app.config["STAFF_TOKEN_TTL"])
+    if payload is None:
         return None
     staff = db.session.get(StaffAccount, payload.get("sid"))
     if staff is None or not staff.active or staff.token_version != payload.get("v"):

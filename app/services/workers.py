@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import sqlalchemy as sa
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db, wechat
 from app.models import Worker
 from app.models.base import utcnow
-from app.services.staff import IssuedToken
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="yizhan.worker-token")
+from app.services import tokens
+from app.services.tokens import IssuedToken
 
 
 def sign_in(js_code: str) -> tuple[Worker, IssuedToken]:
     """Exchange a wx.login code for our own token. WeChat's session_key stays in the adapter."""
     session = wechat.code_to_session(js_code)
     worker = _upsert(session.openid, session.unionid)
-    ttl: timedelta = current_app.config["WORKER_TOKEN_TTL"]
-    token = _serializer().dumps({"wid": worker.id})
-    return worker, IssuedToken(token=token, expires_at=utcnow() + ttl)
+    return worker, issue_token(worker)
+
+
+def issue_token(worker: Worker) -> IssuedToken:
+    return tokens.issue(tokens.WORKER, {"wid": worker.id}, current_app.config["WORKER_TOKEN_TTL"])
 
 
 def _upsert(openid: str, unionid: str | None) -> Worker:
@@ -47,14 +43,8 @@ def _upsert(openid: str, unionid: str | None) -> Worker:
 
 
 def worker_for_token(token: str) -> Worker | None:
-    ttl: timedelta = current_app.config["WORKER_TOKEN_TTL"]
-    try:
-        payload = _serializer().loads(token, max_age=int(ttl.total_seconds()))
-    except (BadSignature, SignatureExpired):
-        return None
-    if not isinstance(payload, dict):
-        return None
-    return db.session.get(Worker, payload.get("wid"))
+    payload = tokens.read(tokens.WORKER, token, current_app.config["WORKER_TOKEN_TTL"])
+    return db.session.get(Worker, payload.get("wid")) if payload else None
 
 
 def set_group(worker: Worker, worker_group: str | None) -> Worker:

@@ -55,5 +55,4 @@ def create_checkin(data, headers):
 @bp.output(CheckInPage)
 @bp.doc(summary="我的签到（只含自己的）")
 def my_checkins(query):
-    page = checkin_service.my_checkins(current_worker(), query["page"], query["per_page"])
-    return {"items": page.items, "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages}
+    return checkin_service.my_checkins(current_worker(), query["page"], query["per_page"])

@@ -15,5 +15,4 @@ bp = APIBlueprint("audit", __name__, tag={"name": "Audit", "description": "操�
 @bp.output(AuditPage)
 @bp.doc(summary="操作日志（区县工会只看本区县）")
 def list_audit_log(query):
-    page = audit_service.list_entries(current_actor(), **query)
-    return {"items": page.items, "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages}
+    return audit_service.list_entries(current_actor(), **query)

@@ -21,8 +21,7 @@ RATING_NOT_FOUND = {404: "rating_not_found：评价不存在，或其站点不�
 @bp.output(StaffRatingPage)
 @bp.doc(summary="站点的满意度评价（最新在前，可按留言状态筛选，含待审核留言）", responses=STATION_NOT_FOUND)
 def list_ratings(code, query):
-    page = rating_service.list_station_ratings(current_actor(), code, **query)
-    return {"items": page.items, "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages}
+    return rating_service.list_station_ratings(current_actor(), code, **query)
 
 
 @bp.get("/stations/<code>/ratings/summary")

@@ -36,8 +36,7 @@ NOT_FOUND = {404: "站点不存在，或不属于本区县"}
 @bp.output(StationPage)
 @bp.doc(summary="站点列表（按区县、状态、单位类型筛选，可搜索，分页）")
 def list_stations(query):
-    page = station_service.list_stations(current_actor(), **query)
-    return {"items": page.items, "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages}
+    return station_service.list_stations(current_actor(), **query)
 
 
 @bp.post("/stations")
