@@ -1,6 +1,7 @@
 """The data: every model is imported here so Alembic and the app see the whole schema."""
 
 from app.models.audit import AuditEntry
+from app.models.keeper import KeeperCode, StationKeeper, StationStatus, StatusUpdate
 from app.models.reference import (
     BuildMode,
     CareActivityKind,
@@ -27,10 +28,14 @@ __all__ = [
     "HostType",
     "IdempotencyRecord",
     "Inspection",
+    "KeeperCode",
     "Rating",
     "SixHasItem",
     "StaffAccount",
     "Station",
+    "StationKeeper",
+    "StationStatus",
+    "StatusUpdate",
     "Worker",
     "WorkerGroup",
 ]

@@ -39,6 +39,12 @@ class CheckIn(Base):
     lng: Mapped[float | None] = mapped_column(sa.Double)
     distance_m: Mapped[float | None] = mapped_column(sa.Double)
     worker_group: Mapped[str | None] = mapped_column(sa.String(32))  # as the worker said at the time
+    # How many visits this row stands for: 1 for a scan; a keeper's walk-in entry records
+    # several at once, and a correction is a new entry with the difference (never an overwrite).
+    headcount: Mapped[int] = mapped_column(default=1, server_default="1")
+    recorded_by: Mapped[int | None] = mapped_column(sa.ForeignKey("station_keepers.id"))  # walk-ins
+    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("checkins.id"))
+    note: Mapped[str | None] = mapped_column(sa.String(100))
 
     station: Mapped[Station] = relationship()
     worker: Mapped[Worker | None] = relationship()
