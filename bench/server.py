@@ -123,8 +123,8 @@ def _wait_healthy(base_url: str, process: subprocess.Popen, log, timeout: float 
         if process.poll() is not None:
             log.seek(0)
             raise RuntimeError(f"gunicorn exited: {log.read().decode()[-2000:]}")
-        with contextlib.suppress(requests.ConnectionError):
-            if requests.get(f"{base_url}/healthz", timeout=2).status_code == 200:
+        with contextlib.suppress(requests.RequestException):  # refused or slow: not up yet
+            if requests.get(f"{base_url}/healthz", timeout=5).status_code == 200:
                 return
         time.sleep(0.2)
     raise RuntimeError("gunicorn did not become healthy in time")
