@@ -117,7 +117,8 @@ def test_item_shape(worker_api, app_ctx):
         "water": unknown,
         "toilet": unknown,
         "rest_seats": {**unknown, "seats_free": None},
-        "station": unknown,
+        "station": {**unknown, "reason": None, "until": None},
+        "note": {"text": None, "updated_at": None, "age_seconds": None},
     }
     assert "keeper_phone" not in item and "keeper_name" not in item
 

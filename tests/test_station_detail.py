@@ -92,7 +92,13 @@ def test_detail_body(worker_api, station):
         "opening_hours": {"always_open": False, "weekly": [{"weekday": d, "open": "08:00", "close": "18:00"} for d in range(1, 6)]},
         "opening_hours_text": "周一至周五 08:00–18:00",
         "open_now": True,
-        "live_status": {"water": UNKNOWN, "toilet": UNKNOWN, "rest_seats": {**UNKNOWN, "seats_free": None}, "station": UNKNOWN},
+        "live_status": {
+            "water": UNKNOWN,
+            "toilet": UNKNOWN,
+            "rest_seats": {**UNKNOWN, "seats_free": None},
+            "station": {**UNKNOWN, "reason": None, "until": None},
+            "note": {"text": None, "updated_at": None, "age_seconds": None},
+        },
         "visits_today": {"date": "2026-03-04", "scan": 0, "manual": 0, "total": 0},
         "rating": {"average": None, "count": 0},
     }

@@ -36,7 +36,7 @@ class NearbyQuery(BaseSchema):
         error_messages={"invalid": "应为逗号分隔的列表"},
         metadata={"description": "需要的服务，逗号分隔，全部满足才列出：water 饮用水或热水、toilet 厕所、rest 休息座椅"},
     )
-    open_now = Boolean(load_default=False, metadata={"description": "1：只列出按开放时间此刻开放的站点"})
+    open_now = Boolean(load_default=False, metadata={"description": "1：只列出此刻开放的站点（按开放时间，且未临时关闭）"})
     page = Integer(load_default=1, validate=validate.Range(min=1, error="页码从 1 开始"))
     per_page = Integer(load_default=20, validate=between(1, PER_PAGE_MAX), metadata={"description": f"每页条数，最多 {PER_PAGE_MAX}"})
 
@@ -83,7 +83,15 @@ class RestSeatsStatusOut(PartStatusOut):
 
 
 class StationStatusOut(PartStatusOut):
-    state = _state(STATION_STATES, "站点：open 正常开放、closed_temporarily 临时关闭")
+    state = _state(STATION_STATES, "站点：open 正常开放、closed_temporarily 临时关闭（到 until 为止，不受时效限制；过了 until 为 unknown）")
+    reason = String(allow_none=True, metadata={"description": "临时关闭的原因；未关闭为 null"})
+    until = DateTime(allow_none=True, metadata={"description": "临时关闭预计结束的时间；未关闭为 null"})
+
+
+class NoteStatusOut(BaseSchema):
+    text = String(allow_none=True, metadata={"description": "站点管理员的简短说明；没有、已清除或已过时效为 null"})
+    updated_at = DateTime(allow_none=True, metadata={"description": "最后一次更新的时间；从未更新为 null"})
+    age_seconds = Integer(allow_none=True, metadata={"description": "距最后一次更新的秒数；从未更新为 null"})
 
 
 class LiveStatusOut(BaseSchema):
@@ -91,6 +99,7 @@ class LiveStatusOut(BaseSchema):
     toilet = Nested(ToiletStatusOut)
     rest_seats = Nested(RestSeatsStatusOut)
     station = Nested(StationStatusOut)
+    note = Nested(NoteStatusOut)
 
 
 class StationSummaryOut(BaseSchema):
@@ -104,7 +113,7 @@ class StationSummaryOut(BaseSchema):
     amenities = List(Nested(CodeName), metadata={"description": "站点提供的设施"})
     amenities_other = String(allow_none=True, metadata={"description": "其他设施（文字）"})
     opening_hours_text = String(metadata={"description": "开放时间，如 周一至周五 08:00–18:00"})
-    open_now = Boolean(metadata={"description": "按开放时间（北京时间）此刻是否开放"})
+    open_now = Boolean(metadata={"description": "此刻是否开放：按开放时间（北京时间），临时关闭时为 false"})
     live_status = Nested(LiveStatusOut, metadata={"description": "站点管理员发布的实时状态"})
 
 

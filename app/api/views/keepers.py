@@ -1,0 +1,56 @@
+"""Staff endpoints for a station's keepers: binding codes, the keeper list, revoking, and the
+history of what keepers posted. Scoped by the services like every per-station endpoint."""
+
+from __future__ import annotations
+
+from apiflask import APIBlueprint
+
+from app.api.auth import current_actor, staff_auth
+from app.schemas.base import PageQuery
+from app.schemas.keepers import KeeperCodeOut, KeeperOut, StatusUpdatePage
+from app.services import keeper_codes, keeper_roster, status_posts
+
+bp = APIBlueprint("keepers", __name__, tag={"name": "Keepers", "description": "站点管理员：绑定码、名单、实时状态记录"})
+NOT_FOUND = {404: "station_not_found：站点不存在，或不属于本区县"}
+
+
+@bp.post("/stations/<code>/keeper-codes")
+@bp.auth_required(staff_auth)
+@bp.output(KeeperCodeOut, status_code=201)
+@bp.doc(
+    summary="签发站点管理员绑定码（一次性，默认 72 小时内有效；只保存其散列，签发记入审计日志）",
+    responses={**NOT_FOUND, 409: "station_retired：站点已撤销"},
+)
+def issue_keeper_code(code):
+    return keeper_codes.issue_code(current_actor(), code)
+
+
+@bp.get("/stations/<code>/keepers")
+@bp.auth_required(staff_auth)
+@bp.output(KeeperOut(many=True))
+@bp.doc(summary="站点管理员名单（在任的在前，含已解除绑定的；不含微信 openid）", responses=NOT_FOUND)
+def list_keepers(code):
+    return keeper_roster.list_keepers(current_actor(), code)
+
+
+@bp.post("/stations/<code>/keepers/<int:keeper_id>/revoke")
+@bp.auth_required(staff_auth)
+@bp.output(KeeperOut)
+@bp.doc(
+    summary="解除站点管理员绑定（记录保留，记入审计日志）",
+    responses={
+        404: "station_not_found：站点不存在或不属于本区县；keeper_not_found：该站点没有这条绑定",
+        409: "keeper_already_revoked：已解除绑定",
+    },
+)
+def revoke_keeper(code, keeper_id):
+    return keeper_roster.revoke_keeper(current_actor(), code, keeper_id)
+
+
+@bp.get("/stations/<code>/status-history")
+@bp.auth_required(staff_auth)
+@bp.input(PageQuery, location="query", arg_name="query")
+@bp.output(StatusUpdatePage)
+@bp.doc(summary="站点实时状态的发布记录（最新在前）：哪位管理员、何时、提交了什么", responses=NOT_FOUND)
+def status_history(code, query):
+    return status_posts.status_history(current_actor(), code, **query)
