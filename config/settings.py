@@ -40,6 +40,15 @@ class BaseConfig:
     CHECKIN_DEDUPE_MINUTES = 60  # scans by one worker at one station within this are one visit
     CHECKIN_GEOFENCE_M = 500  # a located check-in further than this from the station is refused
     RATING_WINDOW_HOURS = 24
+    # Keepers' walk-ins (visits by workers without a phone): one entry records at most this many,
+    # and only for today and this many days before it (China time); older figures are reported.
+    WALKIN_MAX_COUNT = 200
+    WALKIN_BACKDATE_DAYS = 7
+    # Keepers: a binding code staff hand out is good for this long; what a keeper posts about
+    # water, toilet, seats and the station reads unknown once older than the freshness limit
+    # (DESIGN.md, "Amenity status has a time").
+    KEEPER_CODE_TTL_HOURS = 72
+    STATUS_FRESHNESS_HOURS = 6
     NEARBY_RADIUS_MAX_M = 20000
     NEARBY_RADIUS_DEFAULT_M = 3000
     # The nearest this many stations within the radius are all a search looks at (ten pages of
@@ -55,6 +64,13 @@ class BaseConfig:
     CHECKIN_LIMIT_PER_IP = "300 per minute"
     RATING_LIMIT_PER_WORKER = "10 per minute;50 per day"
     RATING_LIMIT_PER_IP = "120 per minute"
+    # Each reply (and each replacement) costs a WeChat content check.
+    KEEPER_REPLY_LIMIT_PER_WORKER = "10 per minute;100 per day"
+    # Wrong binding codes only (a right one costs nothing): guessing an 8-character code from 31
+    # symbols at these rates takes longer than any code lives. Per IP too, since every wx.login
+    # on a new phone is a new worker.
+    KEEPER_BIND_FAILURES_PER_WORKER = "5 per 15 minutes;20 per day"
+    KEEPER_BIND_FAILURES_PER_IP = "30 per hour"
     # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto to trust: per-IP limits
     # must see the worker's address, not the proxy's. 0 when clients connect directly.
     TRUSTED_PROXIES = 0
@@ -149,6 +165,10 @@ TUNABLES = {
     "CHECKIN_DEDUPE_MINUTES": int,
     "CHECKIN_GEOFENCE_M": int,
     "RATING_WINDOW_HOURS": int,
+    "WALKIN_MAX_COUNT": int,
+    "WALKIN_BACKDATE_DAYS": int,
+    "KEEPER_CODE_TTL_HOURS": int,
+    "STATUS_FRESHNESS_HOURS": int,
     "NEARBY_RADIUS_MAX_M": int,
     "NEARBY_RADIUS_DEFAULT_M": int,
     "NEARBY_SEARCH_MAX": int,
@@ -158,6 +178,9 @@ TUNABLES = {
     "CHECKIN_LIMIT_PER_IP": str,
     "RATING_LIMIT_PER_WORKER": str,
     "RATING_LIMIT_PER_IP": str,
+    "KEEPER_REPLY_LIMIT_PER_WORKER": str,
+    "KEEPER_BIND_FAILURES_PER_WORKER": str,
+    "KEEPER_BIND_FAILURES_PER_IP": str,
     "TRUSTED_PROXIES": int,
     "LOGIN_FAILURE_LIMITS": str,
 }

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from itsdangerous import URLSafeTimedSerializer
 
 from app import reference_data as ref
 from app.extensions import db
-from app.models import Inspection
-from tests.factories import StationFactory
+from app.models import Inspection, Station, StationKeeper
+from tests.factories import StationFactory, WorkerFactory
 
 STATIONS = "/api/staff/v1/stations"
 AUDIT = "/api/staff/v1/audit-log"
@@ -33,9 +34,14 @@ class Endpoint:
     body: dict | None = None
     station: dict = field(default_factory=dict)  # StationFactory overrides
     inspected: bool = False  # with a passed 六有 inspection
+    keeper: bool = False  # with a bound keeper, whose id fills <int:keeper_id>
 
     def url(self, code: str) -> str:
-        return self.rule.replace("<code>", code)
+        url = self.rule.replace("<code>", code)
+        if "<int:keeper_id>" in url:  # the station's keeper; 0 where it has none (or is missing)
+            query = sa.select(StationKeeper.id).join(Station).where(Station.code == code.upper())
+            url = url.replace("<int:keeper_id>", str(db.session.scalar(query) or 0))
+        return url
 
     def call(self, api, code: str):
         kwargs = {"json": self.body} if self.body is not None else {}
@@ -64,6 +70,10 @@ PER_STATION = [
     Endpoint("GET", f"{STATIONS}/<code>/wxacode.png", 200),
     Endpoint("GET", f"{STATIONS}/<code>/ratings", 200),
     Endpoint("GET", f"{STATIONS}/<code>/ratings/summary", 200),
+    Endpoint("POST", f"{STATIONS}/<code>/keeper-codes", 201),
+    Endpoint("GET", f"{STATIONS}/<code>/keepers", 200, keeper=True),
+    Endpoint("POST", f"{STATIONS}/<code>/keepers/<int:keeper_id>/revoke", 200, keeper=True),
+    Endpoint("GET", f"{STATIONS}/<code>/status-history", 200),
 ]
 per_station = pytest.mark.parametrize("endpoint", PER_STATION, ids=str)
 
@@ -74,6 +84,9 @@ def ready_station(endpoint: Endpoint, **overrides) -> str:
     if endpoint.inspected:
         db.session.add(Inspection(station=station, inspector_name="测试", inspected_on=date.today(), results=ALL_PASSED))
         db.session.commit()
+    if endpoint.keeper:
+        db.session.add(StationKeeper(station_id=station.id, worker_id=WorkerFactory().id))
+        db.session.commit()
     return station.code
 
 
@@ -82,7 +95,8 @@ def observable(city_api, code: str) -> tuple:
     station = city_api.get(f"{STATIONS}/{code}").get_json()
     inspections = city_api.get(f"{STATIONS}/{code}/inspections").get_json()
     audit = city_api.get(AUDIT, query_string={"entity_type": "station", "entity_id": code}).get_json()["total"]
-    return station, inspections, audit, city_api.get(STATIONS).get_json()["total"]
+    keepers = city_api.get(f"{STATIONS}/{code}/keepers").get_json()
+    return station, inspections, audit, keepers, city_api.get(STATIONS).get_json()["total"]
 
 
 def test_every_per_station_endpoint_is_covered(app):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from apiflask import APIFlask
 
 from app.api import health
-from app.api.views import audit, auth, ratings, reference, signs, stations
+from app.api.views import audit, auth, keepers, ratings, reference, signs, stations
 
 STAFF_PREFIX = "/api/staff/v1"
 
 
 def register_api(app: APIFlask) -> None:
-    for module in (auth, stations, signs, reference, audit, ratings):
+    for module in (auth, stations, signs, reference, audit, ratings, keepers):
         app.register_blueprint(module.bp, url_prefix=STAFF_PREFIX)
     app.register_blueprint(health.bp)

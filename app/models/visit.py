@@ -82,6 +82,7 @@ class Rating(Base):
     __table_args__ = (
         sa.CheckConstraint("score BETWEEN 1 AND 5", name="score"),
         sa.CheckConstraint("comment_status IN ('none', 'published', 'review', 'hidden')", name="comment_status"),
+        sa.CheckConstraint("reply_status IN ('none', 'published', 'review', 'hidden')", name="reply_status"),
         sa.Index("ix_ratings_station_time", "station_id", "created_at"),
     )
 
@@ -97,6 +98,13 @@ class Rating(Base):
     reviewed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_accounts.id"))
     reviewed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The station's answer to a published comment, by one of its keepers. Checked like a comment
+    # and with the same statuses; one per rating, a later reply replaces it (checked afresh).
+    reply: Mapped[str | None] = mapped_column(sa.String(200))
+    reply_status: Mapped[str] = mapped_column(sa.String(12), default=COMMENT_NONE, server_default=COMMENT_NONE)
+    reply_label: Mapped[int | None]  # msg_sec_check's label for the reply, when it answered
+    replied_at: Mapped[datetime | None]
+    replied_by: Mapped[int | None] = mapped_column(sa.ForeignKey("station_keepers.id"))
 
     checkin: Mapped[CheckIn] = relationship()
     station: Mapped[Station] = relationship()

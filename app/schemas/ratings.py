@@ -27,6 +27,7 @@ COMMENT_MAX = 200
 TAG_NAMES = ref.names(ref.RATING_TAGS)
 STATUS_NAMES = ref.names(ref.RATING_COMMENT_STATUSES)
 STRINGS = {"type": "array", "items": {"type": "string"}}  # for the spec: Function fields have no type
+NULLABLE_OBJECT = {"type": ["object", "null"]}
 
 
 class RatingIn(BaseSchema):
@@ -78,10 +79,28 @@ def _comment_notice(rating) -> str | None:
     return None
 
 
+class PublishedReplyOut(BaseSchema):
+    text = String(attribute="reply")
+    replied_at = DateTime()
+
+
+def published_reply(rating) -> dict | None:
+    """The station's reply as anyone may read it: only once it passed the check or staff
+    approved it, and only beside a published comment."""
+    if rating.reply_status != COMMENT_PUBLISHED or rating.comment_status != COMMENT_PUBLISHED:
+        return None
+    return PublishedReplyOut().dump(rating)
+
+
 class MyRatingOut(RatingBase):
     """A worker's own rating: their comment whatever its status, and what became of it."""
 
     station = Nested(RatedStationOut)
+    reply = fields.Function(
+        published_reply,
+        allow_none=True,
+        metadata={"description": "站点管理员的回复（已公开的）；没有时为 null", **NULLABLE_OBJECT},
+    )
     comment_notice = fields.Function(
         _comment_notice,
         allow_none=True,
@@ -113,6 +132,16 @@ class StaffRatingOut(RatingBase):
     moderation_label = Integer(allow_none=True, metadata={"description": "微信内容安全检查的标签，100 为正常"})
     reviewed_by = Integer(allow_none=True, metadata={"description": "审核员工的账号 id"})
     reviewed_at = DateTime(allow_none=True)
+    reply = String(allow_none=True, metadata={"description": "站点管理员的回复，无论其状态"})
+    reply_status = String(metadata={"description": "回复的状态：none 未回复 / published 已公开 / review 待审核 / hidden 已隐藏"})
+    reply_status_name = fields.Function(lambda r: STATUS_NAMES[r.reply_status], metadata={"type": "string"})
+    reply_checked = fields.Function(
+        lambda r: None if r.reply is None else r.reply_label is not None,
+        allow_none=True,
+        metadata={"description": "微信内容安全检查是否对回复给出了结论；无回复时为 null", "type": ["boolean", "null"]},
+    )
+    replied_at = DateTime(allow_none=True)
+    replied_by = Integer(allow_none=True, metadata={"description": "回复的站点管理员（绑定记录 id，见站点的管理员列表）"})
 
 
 StaffRatingPage = page_schema(StaffRatingOut, "StaffRatingPage")
@@ -120,6 +149,7 @@ StaffRatingPage = page_schema(StaffRatingOut, "StaffRatingPage")
 
 class StationRatingsQuery(PageQuery):
     comment_status = String(validate=one_of_pairs(ref.RATING_COMMENT_STATUSES), metadata={"description": "按留言状态筛选"})
+    reply_status = String(validate=one_of_pairs(ref.RATING_COMMENT_STATUSES), metadata={"description": "按站点回复的状态筛选"})
 
 
 class RatingSummaryQuery(BaseSchema):

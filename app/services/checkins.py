@@ -27,7 +27,7 @@ from app.extensions import db
 from app.models import CheckIn, IdempotencyRecord, Station, Worker
 from app.models.base import utcnow
 from app.models.station import STATUS_PLANNED
-from app.services import sign_tokens
+from app.services import live_status, sign_tokens
 from app.services.geo import distance_m, to_gcj02
 from app.services.opening_hours import describe, is_open_at
 from app.services.pagination import Page, paginate
@@ -66,14 +66,22 @@ def check_in(
     if station.status == STATUS_PLANNED:
         raise Conflict("该站点尚未建成投入使用，暂不能签到", code="station_not_in_service")
     now = utcnow()
-    if not is_open_at(station.opening_hours, now):
-        raise Conflict(f"该站点现在不开放（开放时间：{describe(station.opening_hours)}）", code="station_not_open")
+    _require_open(station, now)
     lat, lng, distance = _locate(station, location)
     result = _record_visit(worker, station, now, services, lat, lng, distance)
     if idempotency_key:
         result = _remember(worker, idempotency_key, fingerprint, result)
     db.session.commit()
     return result
+
+
+def _require_open(station: Station, now: datetime) -> None:
+    live = live_status.for_stations([station], now)[station.id]
+    if live.closed_temporarily:
+        reason = live.station.reason or "临时关闭"
+        raise Conflict(f"该站点临时关闭（{reason}），暂不能签到", code="station_closed_temporarily")
+    if not is_open_at(station.opening_hours, now):
+        raise Conflict(f"该站点现在不开放（开放时间：{describe(station.opening_hours)}）", code="station_not_open")
 
 
 def _locate(station: Station, location: dict | None) -> tuple[float | None, float | None, float | None]:

@@ -82,7 +82,7 @@ def rate_visit(worker: Worker, checkin_id: int, *, score: int, tags: list[str], 
     openid = worker.openid
     # Nothing is written yet: hand the connection back while WeChat is asked (up to seconds).
     db.session.rollback()
-    comment_status, label = _moderate(comment, openid)
+    comment_status, label = moderate(comment, openid)
     rating = Rating(
         **values,
         score=score,
@@ -100,20 +100,21 @@ def rate_visit(worker: Worker, checkin_id: int, *, score: int, tags: list[str], 
     return rating
 
 
-def _moderate(comment: str | None, openid: str) -> tuple[str, int | None]:
-    """The comment's status and WeChat's label. When WeChat cannot give a verdict the comment is
-    held for a person to read: never lost, never shown unchecked."""
-    if not comment:
+def moderate(text: str | None, openid: str, *, field: str = "comment", what: str = "留言") -> tuple[str, int | None]:
+    """The text's status and WeChat's label. When WeChat cannot give a verdict the text is held
+    for a person to read: never lost, never shown unchecked. Comments and keepers' replies alike;
+    a risky one is refused as `{field}_rejected`, naming it `what`."""
+    if not text:
         return COMMENT_NONE, None
     try:
-        verdict = wechat.check_text(comment, openid)
+        verdict = wechat.check_text(text, openid)
     except WeChatError as exc:
-        log.warning("rating comment held for review: content check unavailable (%s)", exc.code)
+        log.warning("rating %s held for review: content check unavailable (%s)", field, exc.code)
         return COMMENT_REVIEW, None
     if verdict.suggest == "risky":
-        # Nothing is stored: the worker may say it again in other words.
-        message = "留言含有不适宜公开的内容，请修改后再提交"
-        raise InvalidInput(message, code="comment_rejected", details={"comment": [message]})
+        # Nothing is stored: the author may say it again in other words.
+        message = f"{what}含有不适宜公开的内容，请修改后再提交"
+        raise InvalidInput(message, code=f"{field}_rejected", details={field: [message]})
     return (COMMENT_PUBLISHED if verdict.passed else COMMENT_REVIEW), verdict.label
 
 
@@ -128,7 +129,9 @@ def own_rating(worker: Worker, checkin_id: int) -> Rating:
 # The staff side ---------------------------------------------------------------------------------
 
 
-def list_station_ratings(actor: Actor, code: str, *, comment_status: str | None = None, page: int = 1, per_page: int = 20) -> Page:
+def list_station_ratings(
+    actor: Actor, code: str, *, comment_status: str | None = None, reply_status: str | None = None, page: int = 1, per_page: int = 20
+) -> Page:
     station = get_station(actor, code)
     query = (
         sa.select(Rating)
@@ -138,10 +141,12 @@ def list_station_ratings(actor: Actor, code: str, *, comment_status: str | None 
     )
     if comment_status:
         query = query.where(Rating.comment_status == comment_status)
+    if reply_status:  # keepers' replies held for review are found this way
+        query = query.where(Rating.reply_status == reply_status)
     return paginate(query, page, per_page)
 
 
-def _rating_for_review(actor: Actor, rating_id: int) -> Rating:
+def rating_for_review(actor: Actor, rating_id: int) -> Rating:
     """The rating, locked for the change, if its station is in the actor's scope; another
     district's rating is reported exactly like a missing one."""
     if not 0 < rating_id <= RATING_ID_MAX:
@@ -165,7 +170,7 @@ def _review_snapshot(rating: Rating) -> dict:
 
 
 def _review(actor: Actor, rating_id: int, *, to: str, allowed: tuple[str, ...], verb: str, action: str) -> Rating:
-    rating = _rating_for_review(actor, rating_id)
+    rating = rating_for_review(actor, rating_id)
     if rating.comment_status not in allowed:
         now = "该评价没有留言" if rating.comment_status == COMMENT_NONE else f"该留言{STATUS_NAMES[rating.comment_status]}"
         raise Conflict(

@@ -146,8 +146,10 @@ def visits_on_day(station_id: int, moment: datetime) -> VisitCounts:
     # Bounds in UTC: SQLite keeps the UTC wall time without its offset, PostgreSQL compares
     # instants; UTC bounds are right for both.
     bounds = (start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC))
+    # Summed headcount: a keeper's walk-in entry stands for several visits, a correction for
+    # the difference it makes.
     query = (
-        sa.select(CheckIn.source, sa.func.count())
+        sa.select(CheckIn.source, sa.func.coalesce(sa.func.sum(CheckIn.headcount), 0))
         .where(CheckIn.station_id == station_id, CheckIn.checked_in_at >= bounds[0], CheckIn.checked_in_at < bounds[1])
         .group_by(CheckIn.source)
     )

@@ -8,6 +8,7 @@ from apiflask import APIBlueprint
 
 from app.api.auth import current_actor, staff_auth
 from app.schemas.ratings import RatingSummaryQuery, StaffRatingOut, StaffRatingPage, StationRatingsQuery, StationRatingSummaryOut
+from app.services import rating_replies
 from app.services import ratings as rating_service
 
 bp = APIBlueprint("ratings", __name__, tag={"name": "Ratings", "description": "满意度评价与留言审核"})
@@ -19,7 +20,7 @@ RATING_NOT_FOUND = {404: "rating_not_found：评价不存在，或其站点不�
 @bp.auth_required(staff_auth)
 @bp.input(StationRatingsQuery, location="query", arg_name="query")
 @bp.output(StaffRatingPage)
-@bp.doc(summary="站点的满意度评价（最新在前，可按留言状态筛选，含待审核留言）", responses=STATION_NOT_FOUND)
+@bp.doc(summary="站点的满意度评价（最新在前，可按留言或回复的状态筛选，含待审核的留言与站点回复）", responses=STATION_NOT_FOUND)
 def list_ratings(code, query):
     return rating_service.list_station_ratings(current_actor(), code, **query)
 
@@ -53,3 +54,25 @@ def approve_comment(rating_id):
 )
 def hide_comment(rating_id):
     return rating_service.hide_comment(current_actor(), rating_id)
+
+
+@bp.post("/ratings/<int:rating_id>/reply/approve")
+@bp.auth_required(staff_auth)
+@bp.output(StaffRatingOut)
+@bp.doc(
+    summary="站点回复审核通过并公开（待审核或已隐藏的回复）",
+    responses={**RATING_NOT_FOUND, 409: "reply_status_conflict：回复已公开或没有回复"},
+)
+def approve_reply(rating_id):
+    return rating_replies.approve_reply(current_actor(), rating_id)
+
+
+@bp.post("/ratings/<int:rating_id>/reply/hide")
+@bp.auth_required(staff_auth)
+@bp.output(StaffRatingOut)
+@bp.doc(
+    summary="隐藏站点回复（已公开或待审核的回复）",
+    responses={**RATING_NOT_FOUND, 409: "reply_status_conflict：回复已隐藏或没有回复"},
+)
+def hide_reply(rating_id):
+    return rating_replies.hide_reply(current_actor(), rating_id)

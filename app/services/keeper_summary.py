@@ -1,0 +1,90 @@
+"""The keeper's view of their station: visits today and this week (Monday to today, China
+time) with scanned and manual apart and their sum, the workers served, the ratings, and the
+newest comments that passed review. Nothing here names a rater.
+
+Workers served count the distinct workers who scanned: a walk-in entry records visits by people
+nobody can tell apart, so it adds to the visits and not to the workers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import CheckIn, Rating, Station, StationKeeper
+from app.models.base import utcnow
+from app.models.visit import SOURCE_MANUAL, SOURCE_SCAN
+from app.services import ratings
+from app.services.opening_hours import LOCAL_TZ
+
+RATING_DAYS = 30  # "lately": today and the 29 days before
+COMMENTS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Visits:
+    since: date  # local days, both included
+    until: date
+    scan: int
+    manual: int
+    workers: int
+
+    @property
+    def total(self) -> int:
+        return self.scan + self.manual
+
+
+@dataclass(frozen=True)
+class RatingFigures:
+    last_30_days: ratings.RatingSummary
+    all_time: ratings.RatingSummary
+
+
+@dataclass(frozen=True)
+class KeeperSummary:
+    station: Station
+    today: Visits
+    this_week: Visits
+    ratings: RatingFigures
+    comments: list[Rating]
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, LOCAL_TZ)
+
+
+def visits_between(station_id: int, since: date, until: date) -> Visits:
+    """Visits on the local days since..until: summed headcount by source (a walk-in entry stands
+    for several, a correction for its difference), and the distinct workers who scanned."""
+    query = (
+        sa.select(CheckIn.source, sa.func.coalesce(sa.func.sum(CheckIn.headcount), 0), sa.func.count(sa.distinct(CheckIn.worker_id)))
+        .where(
+            CheckIn.station_id == station_id,
+            CheckIn.checked_in_at >= _day_start(since),
+            CheckIn.checked_in_at < _day_start(until + timedelta(days=1)),
+        )
+        .group_by(CheckIn.source)
+    )
+    rows = {source: (visits, workers) for source, visits, workers in db.session.execute(query)}
+    scan, workers = rows.get(SOURCE_SCAN, (0, 0))
+    manual, _ = rows.get(SOURCE_MANUAL, (0, 0))
+    return Visits(since=since, until=until, scan=scan, manual=manual, workers=workers)
+
+
+def keeper_summary(binding: StationKeeper) -> KeeperSummary:
+    station = binding.station
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    monday = today - timedelta(days=today.weekday())
+    figures = RatingFigures(
+        last_30_days=ratings.summarise(station.id, since=_day_start(today - timedelta(days=RATING_DAYS - 1))),
+        all_time=ratings.summarise(station.id),
+    )
+    return KeeperSummary(
+        station=station,
+        today=visits_between(station.id, today, today),
+        this_week=visits_between(station.id, monday, today),
+        ratings=figures,
+        comments=ratings.published_comments(station.id, limit=COMMENTS_SHOWN),
+    )

@@ -1,0 +1,104 @@
+"""A keeper's reply to a comment at their station (站点回复). The reply speaks to the public like
+the comment does, so it goes through the same check: WeChat's content check passes it, or it is
+held until staff approve it; a risky one is refused and nothing is stored.
+
+Decisions:
+- Only a published comment can be answered: a rating with no comment, one held for review or
+  hidden is not something the keeper can see, so it is reported as not found, exactly like
+  another station's rating or a missing one.
+- One reply per rating. A keeper of the station may replace it (a typo, news since): the new text
+  is checked afresh and takes the old one's place; a refused replacement leaves the old reply as
+  it was. The audit trail of what staff decided stays in the audit log.
+- A published reply is shown wherever its published comment is; a reply held or hidden is seen
+  only by staff (and, by its status alone, by the station's keepers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app import reference_data as ref
+from app.errors import Conflict
+from app.extensions import db
+from app.models import Rating, StationKeeper
+from app.models.base import utcnow
+from app.models.visit import COMMENT_HIDDEN, COMMENT_NONE, COMMENT_PUBLISHED, COMMENT_REVIEW
+from app.services import audit
+from app.services.actor import Actor
+from app.services.ratings import RATING_ID_MAX, moderate, rating_for_review, rating_not_found
+
+REPLY_MAX = 200
+STATUS_NAMES = ref.names(ref.RATING_COMMENT_STATUSES)
+
+
+@dataclass(frozen=True)
+class ReplyResult:
+    rating: Rating
+    created: bool  # the first reply (201), or one replacing it (200)
+
+
+def _answerable(station_id: int, rating_id: int) -> Rating:
+    """The station's rating with a published comment, locked for the change."""
+    if not 0 < rating_id <= RATING_ID_MAX:
+        raise rating_not_found()
+    rating = db.session.scalar(
+        sa.select(Rating)
+        .where(Rating.id == rating_id, Rating.station_id == station_id, Rating.comment_status == COMMENT_PUBLISHED)
+        .with_for_update()
+    )
+    if rating is None:
+        raise rating_not_found()
+    return rating
+
+
+def reply_to_comment(binding: StationKeeper, rating_id: int, text: str) -> ReplyResult:
+    station_id, keeper_id, openid = binding.station_id, binding.id, binding.worker.openid
+    _answerable(station_id, rating_id)
+    # Nothing is written yet: hand the connection back while WeChat is asked (up to seconds).
+    db.session.rollback()
+    status, label = moderate(text, openid, field="text", what="回复")
+    rating = _answerable(station_id, rating_id)  # staff may have hidden the comment meanwhile
+    created = rating.reply is None
+    rating.reply, rating.reply_status, rating.reply_label = text, status, label
+    rating.replied_at, rating.replied_by = utcnow(), keeper_id
+    db.session.commit()
+    return ReplyResult(rating, created)
+
+
+# Staff review -----------------------------------------------------------------------------------
+
+
+def _snapshot(rating: Rating) -> dict:
+    return {"station": rating.station.code, "reply_status": rating.reply_status}
+
+
+def _review(actor: Actor, rating_id: int, *, to: str, allowed: tuple[str, ...], verb: str, action: str) -> Rating:
+    rating = rating_for_review(actor, rating_id)
+    if rating.reply_status not in allowed:
+        now = "该评价没有回复" if rating.reply_status == COMMENT_NONE else f"该回复{STATUS_NAMES[rating.reply_status]}"
+        raise Conflict(f"{now}，不能{verb}", code="reply_status_conflict", details={"reply_status": rating.reply_status})
+    before = _snapshot(rating)
+    rating.reply_status = to
+    audit.record(
+        actor, action, "rating", str(rating.id),
+        district_code=rating.station.district_code, before=before, after=_snapshot(rating),
+    )  # fmt: skip
+    db.session.commit()
+    return rating
+
+
+def approve_reply(actor: Actor, rating_id: int) -> Rating:
+    """Publish a reply the check held back (or one hidden before, on second thought)."""
+    return _review(
+        actor, rating_id, to=COMMENT_PUBLISHED, allowed=(COMMENT_REVIEW, COMMENT_HIDDEN), verb="审核通过",
+        action="rating.reply.approve",
+    )  # fmt: skip
+
+
+def hide_reply(actor: Actor, rating_id: int) -> Rating:
+    return _review(
+        actor, rating_id, to=COMMENT_HIDDEN, allowed=(COMMENT_PUBLISHED, COMMENT_REVIEW), verb="隐藏",
+        action="rating.reply.hide",
+    )  # fmt: skip
