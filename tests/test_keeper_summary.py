@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import CheckIn, Rating, StationKeeper
 from app.services import keeper_summary, walkins
+from tests.assertions import assert_error
 from tests.conftest import Api, worker_signed_in
 from tests.factories import CheckInFactory, StationFactory, WorkerFactory
 
@@ -37,17 +38,6 @@ def summary_url(code: str = "FC0101") -> str:
 
 def reply_url(rating_id: int, code: str = "FC0101") -> str:
     return f"{MP}/keeper/stations/{code}/ratings/{rating_id}/reply"
-
-
-def assert_error(r, status: int, code: str) -> dict:
-    assert r.status_code == status, r.get_json()
-    body = r.get_json()
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert set(error) <= {"code", "message", "details"}
-    assert error["code"] == code
-    assert CJK.search(error["message"]), error["message"]
-    return error
 
 
 def make_keeper(station, worker=None, **values) -> StationKeeper:

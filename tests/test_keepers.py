@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import AuditEntry, KeeperCode, StationKeeper
 from app.models.base import utcnow
 from app.services import keeper_codes
+from tests.assertions import assert_error
 from tests.conftest import worker_signed_in
 from tests.factories import StationFactory, WorkerFactory
 
@@ -24,12 +25,6 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 CODE = re.compile(r"^[2-9A-HJKMNP-Z]{8}$")  # no 0 O 1 I L
 
 
-def assert_error(r, status: int, code: str) -> dict:
-    assert r.status_code == status, r.get_json()
-    body = r.get_json()
-    assert set(body) == {"error"} and body["error"]["code"] == code
-    assert CJK.search(body["error"]["message"]), body["error"]["message"]
-    return body["error"]
 
 
 @pytest.fixture

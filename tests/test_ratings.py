@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import CheckIn, Rating
 from app.models.base import utcnow
 from app.services import ratings as rating_service
+from tests.assertions import assert_error
 from tests.conftest import Api, signed_in, worker_signed_in
 from tests.factories import CheckInFactory, StaffFactory, StationFactory, WorkerFactory
 
@@ -31,18 +32,6 @@ CLEAN = "水很干净，师傅很热情"
 
 def rating_url(checkin_id: int) -> str:
     return f"{MP}/checkins/{checkin_id}/rating"
-
-
-def assert_error(r, status: int, code: str) -> dict:
-    """The one error shape, a stable code and a Chinese message; returns the error object."""
-    assert r.status_code == status, r.get_json()
-    body = r.get_json()
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert set(error) <= {"code", "message", "details"}
-    assert error["code"] == code
-    assert CJK.search(error["message"]), error["message"]
-    return error
 
 
 def rows() -> list[tuple]:

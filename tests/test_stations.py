@@ -13,6 +13,7 @@ import pytest
 
 from app import reference_data as ref
 from app.services.geo import wgs84_to_gcj02
+from tests.assertions import assert_error
 from tests.factories import StationFactory
 
 STATIONS = "/api/staff/v1/stations"
@@ -50,20 +51,6 @@ def weekly(*ranges) -> dict:
 
 def six_items(failed=()) -> list[dict]:
     return [{"item": item, "passed": item not in failed, "note": "未达标" if item in failed else None} for item in SIX_HAS]
-
-
-def assert_error(r, status: int, code: str | None = None) -> dict:
-    """The one error shape, a stable code and a Chinese message; returns the error object."""
-    assert r.status_code == status, r.get_json()
-    body = r.get_json()
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert set(error) <= {"code", "message", "details"}
-    assert error["code"] and error["code"].isascii()
-    assert CJK.search(error["message"]), error["message"]
-    if code:
-        assert error["code"] == code
-    return error
 
 
 def details_text(error: dict) -> str:
