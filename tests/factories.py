@@ -7,7 +7,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 from werkzeug.security import generate_password_hash
 
 from app.extensions import db
-from app.models import CheckIn, StaffAccount, Station, Worker
+from app.models import CheckIn, StaffAccount, Station, StationKeeper, Worker
 
 PASSWORD = "correct-horse-battery"
 _PASSWORD_HASH = generate_password_hash(PASSWORD)  # hashed once: scrypt is slow on purpose
@@ -71,3 +71,17 @@ class CheckInFactory(_Base):
     source = "scan"
     services = factory.LazyFunction(lambda: ["water"])
     dedupe_bucket = factory.Sequence(lambda n: n)
+
+
+class StationKeeperFactory(_Base):
+    """A keeper bound to a station (as if they had redeemed a binding code)."""
+
+    class Meta:
+        model = StationKeeper
+
+    station = factory.SubFactory(StationFactory)
+    worker = factory.SubFactory(WorkerFactory)
+
+
+def make_keeper(station, worker=None, **values) -> StationKeeper:
+    return StationKeeperFactory(station=station, worker=worker or WorkerFactory(), **values)

@@ -14,11 +14,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import CheckIn, Rating, StationKeeper
+from app.models import CheckIn, Rating
 from app.services import keeper_summary, walkins
 from tests.assertions import assert_error
 from tests.conftest import Api, worker_signed_in
-from tests.factories import CheckInFactory, StationFactory, WorkerFactory
+from tests.factories import CheckInFactory, StationFactory, WorkerFactory, make_keeper
 
 MP = "/api/mp/v1"
 STAFF = "/api/staff/v1"
@@ -40,11 +40,6 @@ def reply_url(rating_id: int, code: str = "FC0101") -> str:
     return f"{MP}/keeper/stations/{code}/ratings/{rating_id}/reply"
 
 
-def make_keeper(station, worker=None, **values) -> StationKeeper:
-    binding = StationKeeper(station_id=station.id, worker_id=(worker or WorkerFactory()).id, **values)
-    db.session.add(binding)
-    db.session.commit()
-    return binding
 
 
 def sign_in_through_wechat(client, wx, worker) -> Api:

@@ -17,10 +17,10 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import StationKeeper, StationStatus, StatusUpdate
+from app.models import StationStatus, StatusUpdate
 from app.services import kept_stations, live_status, nearby, public_station, sign_tokens, station_view, status_posts
 from tests.conftest import worker_signed_in
-from tests.factories import StationFactory, WorkerFactory
+from tests.factories import StationFactory, WorkerFactory, make_keeper
 from tests.test_nearby import indexed, north
 
 MP = "/api/mp/v1"
@@ -52,11 +52,6 @@ def station(app_ctx):
     return StationFactory(code="FC0101", name="临园路环卫驿站", amenities=["drinking_water", "toilet", "rest_seats"])
 
 
-def make_keeper(station, worker=None) -> StationKeeper:
-    binding = StationKeeper(station_id=station.id, worker_id=(worker or WorkerFactory()).id)
-    db.session.add(binding)
-    db.session.commit()
-    return binding
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import CheckIn, StationKeeper
+from app.models import CheckIn
 from app.services import station_view, walkins
 from tests.assertions import assert_error
 from tests.conftest import worker_signed_in
-from tests.factories import CheckInFactory, StationFactory, WorkerFactory
+from tests.factories import CheckInFactory, StationFactory, WorkerFactory, make_keeper
 
 MP = "/api/mp/v1"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -54,11 +54,6 @@ def unchanged(app_ctx):
     return lambda: rows() == before
 
 
-def make_keeper(station, worker=None, **values) -> StationKeeper:
-    binding = StationKeeper(station_id=station.id, worker_id=(worker or WorkerFactory()).id, **values)
-    db.session.add(binding)
-    db.session.commit()
-    return binding
 
 
 @pytest.fixture

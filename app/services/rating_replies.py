@@ -19,18 +19,15 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from app import reference_data as ref
-from app.errors import Conflict
 from app.extensions import db
 from app.models import Rating, StationKeeper
 from app.models.base import utcnow
-from app.models.visit import COMMENT_HIDDEN, COMMENT_NONE, COMMENT_PUBLISHED, COMMENT_REVIEW
-from app.services import audit
+from app.models.visit import COMMENT_HIDDEN, COMMENT_PUBLISHED, COMMENT_REVIEW
+from app.services import ratings
 from app.services.actor import Actor
-from app.services.ratings import RATING_ID_MAX, moderate, rating_for_review, rating_not_found
+from app.services.ratings import RATING_ID_MAX, moderate, rating_not_found
 
 REPLY_MAX = 200
-STATUS_NAMES = ref.names(ref.RATING_COMMENT_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -70,35 +67,16 @@ def reply_to_comment(binding: StationKeeper, rating_id: int, text: str) -> Reply
 # Staff review -----------------------------------------------------------------------------------
 
 
-def _snapshot(rating: Rating) -> dict:
-    return {"station": rating.station.code, "reply_status": rating.reply_status}
-
-
-def _review(actor: Actor, rating_id: int, *, to: str, allowed: tuple[str, ...], verb: str, action: str) -> Rating:
-    rating = rating_for_review(actor, rating_id)
-    if rating.reply_status not in allowed:
-        now = "该评价没有回复" if rating.reply_status == COMMENT_NONE else f"该回复{STATUS_NAMES[rating.reply_status]}"
-        raise Conflict(f"{now}，不能{verb}", code="reply_status_conflict", details={"reply_status": rating.reply_status})
-    before = _snapshot(rating)
-    rating.reply_status = to
-    audit.record(
-        actor, action, "rating", str(rating.id),
-        district_code=rating.station.district_code, before=before, after=_snapshot(rating),
-    )  # fmt: skip
-    db.session.commit()
-    return rating
-
-
 def approve_reply(actor: Actor, rating_id: int) -> Rating:
     """Publish a reply the check held back (or one hidden before, on second thought)."""
-    return _review(
-        actor, rating_id, to=COMMENT_PUBLISHED, allowed=(COMMENT_REVIEW, COMMENT_HIDDEN), verb="审核通过",
+    return ratings.review(
+        actor, rating_id, ratings.REPLY, to=COMMENT_PUBLISHED, allowed=(COMMENT_REVIEW, COMMENT_HIDDEN), verb="审核通过",
         action="rating.reply.approve",
     )  # fmt: skip
 
 
 def hide_reply(actor: Actor, rating_id: int) -> Rating:
-    return _review(
-        actor, rating_id, to=COMMENT_HIDDEN, allowed=(COMMENT_PUBLISHED, COMMENT_REVIEW), verb="隐藏",
+    return ratings.review(
+        actor, rating_id, ratings.REPLY, to=COMMENT_HIDDEN, allowed=(COMMENT_PUBLISHED, COMMENT_REVIEW), verb="隐藏",
         action="rating.reply.hide",
     )  # fmt: skip

@@ -160,31 +160,45 @@ def rating_for_review(actor: Actor, rating_id: int) -> Rating:
     return rating
 
 
-def _review_snapshot(rating: Rating) -> dict:
-    return {
-        "station": rating.station.code,
-        "comment_status": rating.comment_status,
-        "reviewed_by": rating.reviewed_by,
-        "reviewed_at": rating.reviewed_at.isoformat() if rating.reviewed_at else None,
-    }
+@dataclass(frozen=True)
+class ReviewedPart:
+    """A part of a rating staff moderate: the worker's comment, or the keeper's reply."""
+
+    field: str  # the status column
+    noun: str  # how people call it
+    conflict_code: str
+    stamps_reviewer: bool  # comments record who reviewed them and when
 
 
-def _review(actor: Actor, rating_id: int, *, to: str, allowed: tuple[str, ...], verb: str, action: str) -> Rating:
+COMMENT = ReviewedPart("comment_status", "留言", "comment_status_conflict", stamps_reviewer=True)
+REPLY = ReviewedPart("reply_status", "回复", "reply_status_conflict", stamps_reviewer=False)
+
+
+def _review_snapshot(rating: Rating, part: ReviewedPart) -> dict:
+    snapshot = {"station": rating.station.code, part.field: getattr(rating, part.field)}
+    if part.stamps_reviewer:
+        snapshot["reviewed_by"] = rating.reviewed_by
+        snapshot["reviewed_at"] = rating.reviewed_at.isoformat() if rating.reviewed_at else None
+    return snapshot
+
+
+def review(
+    actor: Actor, rating_id: int, part: ReviewedPart, *, to: str, allowed: tuple[str, ...], verb: str, action: str
+) -> Rating:
+    """Move a comment or reply to `to` (publish or hide), if its status allows; audited."""
     rating = rating_for_review(actor, rating_id)
-    if rating.comment_status not in allowed:
-        now = "该评价没有留言" if rating.comment_status == COMMENT_NONE else f"该留言{STATUS_NAMES[rating.comment_status]}"
-        raise Conflict(
-            f"{now}，不能{verb}",
-            code="comment_status_conflict",
-            details={"comment_status": rating.comment_status},
-        )
-    before = _review_snapshot(rating)
-    rating.comment_status = to
-    rating.reviewed_by = actor.staff.id if actor.staff else None
-    rating.reviewed_at = utcnow()
+    status = getattr(rating, part.field)
+    if status not in allowed:
+        now = f"该评价没有{part.noun}" if status == COMMENT_NONE else f"该{part.noun}{STATUS_NAMES[status]}"
+        raise Conflict(f"{now}，不能{verb}", code=part.conflict_code, details={part.field: status})
+    before = _review_snapshot(rating, part)
+    setattr(rating, part.field, to)
+    if part.stamps_reviewer:
+        rating.reviewed_by = actor.staff.id if actor.staff else None
+        rating.reviewed_at = utcnow()
     audit.record(
         actor, action, "rating", str(rating.id),
-        district_code=rating.station.district_code, before=before, after=_review_snapshot(rating),
+        district_code=rating.station.district_code, before=before, after=_review_snapshot(rating, part),
     )  # fmt: skip
     db.session.commit()
     return rating
@@ -192,16 +206,16 @@ def _review(actor: Actor, rating_id: int, *, to: str, allowed: tuple[str, ...], 
 
 def approve_comment(actor: Actor, rating_id: int) -> Rating:
     """Publish a comment WeChat held for review (or one hidden before, on second thought)."""
-    return _review(
-        actor, rating_id, to=COMMENT_PUBLISHED, allowed=(COMMENT_REVIEW, COMMENT_HIDDEN), verb="审核通过",
+    return review(
+        actor, rating_id, COMMENT, to=COMMENT_PUBLISHED, allowed=(COMMENT_REVIEW, COMMENT_HIDDEN), verb="审核通过",
         action="rating.comment.approve",
     )  # fmt: skip
 
 
 def hide_comment(actor: Actor, rating_id: int) -> Rating:
     """Keep a comment from everyone but its author. The score still counts."""
-    return _review(
-        actor, rating_id, to=COMMENT_HIDDEN, allowed=(COMMENT_PUBLISHED, COMMENT_REVIEW), verb="隐藏",
+    return review(
+        actor, rating_id, COMMENT, to=COMMENT_HIDDEN, allowed=(COMMENT_PUBLISHED, COMMENT_REVIEW), verb="隐藏",
         action="rating.comment.hide",
     )  # fmt: skip
 
