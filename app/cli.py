@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from app.errors import DomainError
 from app.extensions import geo_index, redis_store
+from app.reports_cli import reports
 from app.services import demo as demo_service
 from app.services import reference as reference_service
 from app.services import staff as staff_service
@@ -126,3 +127,4 @@ def register_cli(app) -> None:
     app.cli.add_command(wechat)
     app.cli.add_command(signs)
     app.cli.add_command(geo)
+    app.cli.add_command(reports)

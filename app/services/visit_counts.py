@@ -1,0 +1,55 @@
+"""Visit headcounts (服务人次) per district or station over a range of local (China) days.
+
+The one place other services (quarterly form, plan progress, quality evaluation) ask for
+visit figures. Today it sums raw check-ins; the rollup work replaces the body to read the
+pre-aggregated counts, keeping this signature and these semantics:
+
+- a visit's day is its `checked_in_at` in Asia/Shanghai; the range is [start, end);
+- a row counts `headcount` (1 for a scan; a walk-in entry or its correction may be more or
+  negative), split by source ("scan" / "manual").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, datetime, time
+from typing import Literal
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import CheckIn
+from app.models.station import Station
+from app.services.opening_hours import LOCAL_TZ
+
+Grouping = Literal["district", "station"]
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, LOCAL_TZ)
+
+
+def headcount_by(
+    start: date,
+    end: date,
+    *,
+    by: Grouping,
+    district_codes: Collection[str] | None = None,
+    station_ids: Collection[int] | None = None,
+) -> dict[str | int, dict[str, int]]:
+    """{district code or station id: {"scan": n, "manual": n}}; keys with no visits are absent."""
+    key = Station.district_code if by == "district" else CheckIn.station_id
+    query = (
+        sa.select(key, CheckIn.source, sa.func.sum(CheckIn.headcount))
+        .join(Station, Station.id == CheckIn.station_id)
+        .where(CheckIn.checked_in_at >= _local_midnight(start), CheckIn.checked_in_at < _local_midnight(end))
+        .group_by(key, CheckIn.source)
+    )
+    if district_codes is not None:
+        query = query.where(Station.district_code.in_(list(district_codes)))
+    if station_ids is not None:
+        query = query.where(CheckIn.station_id.in_(list(station_ids)))
+    totals: dict[str | int, dict[str, int]] = {}
+    for group, source, count in db.session.execute(query):
+        totals.setdefault(group, {"scan": 0, "manual": 0})[source] = int(count or 0)
+    return totals
