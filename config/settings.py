@@ -22,6 +22,9 @@ class BaseConfig:
     SECRET_KEY = DEFAULT_SECRET_KEY
     SQLALCHEMY_DATABASE_URI: str | None = None  # SQLite file in the instance folder if unset
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Seconds to wait for a new PostgreSQL connection: a database that hangs costs a request
+    # this long (then 503 database_unavailable), not gunicorn's worker timeout.
+    DB_CONNECT_TIMEOUT = 3
     REDIS_URL: str | None = None  # in-process equivalents if unset
     JSON_AS_ASCII = False
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # imports are the largest uploads
@@ -44,6 +47,11 @@ class BaseConfig:
     # and only for today and this many days before it (China time); older figures are reported.
     WALKIN_MAX_COUNT = 200
     WALKIN_BACKDATE_DAYS = 7
+    # Satisfaction follow-up: stations whose average score over the last this-many days is below
+    # the threshold, with at least the minimum number of ratings, are listed for staff to act on.
+    SATISFACTION_FOLLOW_UP_DAYS = 30
+    SATISFACTION_FOLLOW_UP_BELOW = 3.5
+    SATISFACTION_FOLLOW_UP_MIN_RATINGS = 3
     # Keepers: a binding code staff hand out is good for this long; what a keeper posts about
     # water, toilet, seats and the station reads unknown once older than the freshness limit
     # (DESIGN.md, "Amenity status has a time").
@@ -79,7 +87,9 @@ class BaseConfig:
     LOGIN_ATTEMPTS_PER_IP = "60 per minute"
 
     # Flask-Limiter: storage follows REDIS_URL; Redis trouble never blocks a request.
-    RATELIMIT_HEADERS_ENABLED = True
+    # X-RateLimit-* headers cost two more Redis round trips per limited request (the check-in hot
+    # path); a refusal still carries Retry-After (app/api/errors.py).
+    RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_KEY_PREFIX = "yizhan"
@@ -109,8 +119,33 @@ class BaseConfig:
     WECHAT_API_BASE = "http://127.0.0.1:8100/"
     WECHAT_TIMEOUT = 3.0  # seconds, on every call: a slow WeChat must not hold a worker
 
+    # The staff console (/console, server-rendered): signed session cookie, CSRF on every form.
+    SESSION_COOKIE_NAME = "yizhan_console"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # True in production (served over https behind the proxy)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)  # like a staff token
+    WTF_CSRF_TIME_LIMIT = 8 * 3600  # a form stays good as long as the session
+    # Map tiles for the console's station map, a Leaflet URL template such as a GCJ-02
+    # provider's (AMap: https://webrd0{s}.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z}).
+    # Empty: the markers on a plain background, which works offline.
+    CONSOLE_TILE_URL = ""
+    CONSOLE_TILE_ATTRIBUTION = ""
+    CONSOLE_TILE_SUBDOMAINS = "1234"
+    CONSOLE_MAP_MAX_POINTS = 3000  # the map shows at most this many stations of a filter
+
     STATION_PAGE_SIZE_MAX = 100
     IMPORT_MAX_ROWS = 5000
+
+    # 质效评估 (README, "Quality evaluation"): each theme's weight in the total (any scale; they
+    # are normalised), how many of the top plaqued stations are 最美站点 candidates, the default
+    # period in days, how many ratings' worth of the district mean a station's ratings are
+    # shrunk toward, and how many amenities make a full function score.
+    QUALITY_WEIGHTS = {"build": 20, "operation": 20, "function": 15, "visits": 25, "satisfaction": 20}
+    QUALITY_TOP_N = 10
+    QUALITY_PERIOD_DAYS = 30
+    QUALITY_RATING_PRIOR_WEIGHT = 5
+    QUALITY_AMENITIES_FULL = 6
 
     DEBUG = False
     TESTING = False
@@ -129,6 +164,7 @@ class TestingConfig(BaseConfig):
 
 
 class ProductionConfig(BaseConfig):
+    SESSION_COOKIE_SECURE = True
     WECHAT_APPID = ""
     WECHAT_SECRET = ""
     WECHAT_API_BASE = "https://api.weixin.qq.com/"
@@ -157,7 +193,21 @@ ENV_SETTINGS = {
     "WECHAT_SECRET": "WECHAT_SECRET",
     "WECHAT_API_BASE": "WECHAT_API_BASE",
     "WECHAT_TIMEOUT": "WECHAT_TIMEOUT",
+    "CONSOLE_TILE_URL": "CONSOLE_TILE_URL",
+    "CONSOLE_TILE_ATTRIBUTION": "CONSOLE_TILE_ATTRIBUTION",
 }
+
+
+def theme_weights(raw: str) -> dict:
+    """YIZHAN_QUALITY_WEIGHTS="build=20,operation=20,function=15,visits=25,satisfaction=20";
+    themes left out keep their default weight."""
+    weights = dict(BaseConfig.QUALITY_WEIGHTS)
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        name, _, value = part.partition("=")
+        if name.strip() not in weights or float(value) < 0:
+            raise ValueError(part)
+        weights[name.strip()] = float(value)
+    return weights
 
 
 # Tunables an operator may set as YIZHAN_<NAME>, with their types.
@@ -167,12 +217,16 @@ TUNABLES = {
     "RATING_WINDOW_HOURS": int,
     "WALKIN_MAX_COUNT": int,
     "WALKIN_BACKDATE_DAYS": int,
+    "SATISFACTION_FOLLOW_UP_DAYS": int,
+    "SATISFACTION_FOLLOW_UP_BELOW": float,
+    "SATISFACTION_FOLLOW_UP_MIN_RATINGS": int,
     "KEEPER_CODE_TTL_HOURS": int,
     "STATUS_FRESHNESS_HOURS": int,
     "NEARBY_RADIUS_MAX_M": int,
     "NEARBY_RADIUS_DEFAULT_M": int,
     "NEARBY_SEARCH_MAX": int,
     "GEO_INDEX_REFRESH_SECONDS": int,
+    "DB_CONNECT_TIMEOUT": int,
     "MP_SESSION_LIMIT_PER_IP": str,
     "CHECKIN_LIMIT_PER_WORKER": str,
     "CHECKIN_LIMIT_PER_IP": str,
@@ -183,6 +237,11 @@ TUNABLES = {
     "KEEPER_BIND_FAILURES_PER_IP": str,
     "TRUSTED_PROXIES": int,
     "LOGIN_FAILURE_LIMITS": str,
+    "QUALITY_WEIGHTS": theme_weights,
+    "QUALITY_TOP_N": int,
+    "QUALITY_PERIOD_DAYS": int,
+    "QUALITY_RATING_PRIOR_WEIGHT": int,
+    "QUALITY_AMENITIES_FULL": int,
 }
 
 
@@ -237,6 +296,7 @@ def load_config(
         folder.mkdir(parents=True, exist_ok=True)
         settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{(folder / 'yizhan.sqlite3').resolve()}"
     settings["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(settings["SQLALCHEMY_DATABASE_URI"])
+    settings["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(settings)
     settings["RATELIMIT_STORAGE_URI"] = settings.get("REDIS_URL") or "memory://"
     settings["RATELIMIT_KEY_PREFIX"] = settings["REDIS_KEY_PREFIX"]
     if env_name == "production":
@@ -248,8 +308,20 @@ def _normalise_database_url(url: str) -> str:
     # psycopg 3 is the driver we ship; plain postgresql:// URLs would ask for psycopg2.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def _engine_options(settings: Mapping) -> dict:
+    """Pre-ping pooled connections (a database restart leaves them dead) and, on PostgreSQL, a
+    connect timeout, so an unreachable database is a quick 503 rather than a hang."""
+    options = dict(settings.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_pre_ping", True)
+    if settings["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", int(settings["DB_CONNECT_TIMEOUT"]))
+        options["connect_args"] = connect_args
+    return options
 
 
 def _wechat_timeout(value) -> float:

@@ -6,7 +6,7 @@ answers but 401."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +14,8 @@ from itsdangerous import URLSafeTimedSerializer
 
 from app import reference_data as ref
 from app.extensions import db
-from app.models import Inspection, Station, StationKeeper
+from app.models import Inspection, KeeperCode, Station, StationKeeper
+from app.models.base import utcnow
 from tests.factories import StationFactory, WorkerFactory
 
 STATIONS = "/api/staff/v1/stations"
@@ -35,13 +36,17 @@ class Endpoint:
     station: dict = field(default_factory=dict)  # StationFactory overrides
     inspected: bool = False  # with a passed 六有 inspection
     keeper: bool = False  # with a bound keeper, whose id fills <int:keeper_id>
+    keeper_code: bool = False  # with an unused binding code, whose id fills <int:code_id>
 
     def url(self, code: str) -> str:
         url = self.rule.replace("<code>", code)
         if "<int:keeper_id>" in url:  # the station's keeper; 0 where it has none (or is missing)
             query = sa.select(StationKeeper.id).join(Station).where(Station.code == code.upper())
             url = url.replace("<int:keeper_id>", str(db.session.scalar(query) or 0))
-        return url
+        if "<int:code_id>" in url:  # the station's binding code; 0 where it has none
+            query = sa.select(KeeperCode.id).join(Station).where(Station.code == code.upper())
+            url = url.replace("<int:code_id>", str(db.session.scalar(query) or 0))
+        return url.replace("<int:year>", "2025").replace("<int:quarter>", "2")  # investments
 
     def call(self, api, code: str):
         kwargs = {"json": self.body} if self.body is not None else {}
@@ -71,9 +76,14 @@ PER_STATION = [
     Endpoint("GET", f"{STATIONS}/<code>/ratings", 200),
     Endpoint("GET", f"{STATIONS}/<code>/ratings/summary", 200),
     Endpoint("POST", f"{STATIONS}/<code>/keeper-codes", 201),
+    Endpoint("GET", f"{STATIONS}/<code>/keeper-codes", 200, keeper_code=True),
+    Endpoint("POST", f"{STATIONS}/<code>/keeper-codes/<int:code_id>/revoke", 200, keeper_code=True),
     Endpoint("GET", f"{STATIONS}/<code>/keepers", 200, keeper=True),
     Endpoint("POST", f"{STATIONS}/<code>/keepers/<int:keeper_id>/revoke", 200, keeper=True),
     Endpoint("GET", f"{STATIONS}/<code>/status-history", 200),
+    Endpoint("GET", f"{STATIONS}/<code>/investments", 200),
+    Endpoint("GET", f"{STATIONS}/<code>/investments/<int:year>/<int:quarter>", 200),
+    Endpoint("PUT", f"{STATIONS}/<code>/investments/<int:year>/<int:quarter>", 200, {"union": "1.25"}),
 ]
 per_station = pytest.mark.parametrize("endpoint", PER_STATION, ids=str)
 
@@ -87,6 +97,9 @@ def ready_station(endpoint: Endpoint, **overrides) -> str:
     if endpoint.keeper:
         db.session.add(StationKeeper(station_id=station.id, worker_id=WorkerFactory().id))
         db.session.commit()
+    if endpoint.keeper_code:
+        db.session.add(KeeperCode(code_hash=f"test-{station.code}", station_id=station.id, expires_at=utcnow() + timedelta(hours=1)))
+        db.session.commit()
     return station.code
 
 
@@ -96,7 +109,8 @@ def observable(city_api, code: str) -> tuple:
     inspections = city_api.get(f"{STATIONS}/{code}/inspections").get_json()
     audit = city_api.get(AUDIT, query_string={"entity_type": "station", "entity_id": code}).get_json()["total"]
     keepers = city_api.get(f"{STATIONS}/{code}/keepers").get_json()
-    return station, inspections, audit, keepers, city_api.get(STATIONS).get_json()["total"]
+    codes = city_api.get(f"{STATIONS}/{code}/keeper-codes").get_json()
+    return station, inspections, audit, keepers, codes, city_api.get(STATIONS).get_json()["total"]
 
 
 def test_every_per_station_endpoint_is_covered(app):

@@ -1,6 +1,7 @@
 """The data: every model is imported here so Alembic and the app see the whole schema."""
 
 from app.models.audit import AuditEntry
+from app.models.investment import Investment, QuarterlySubmission
 from app.models.keeper import KeeperCode, StationKeeper, StationStatus, StatusUpdate
 from app.models.reference import (
     BuildMode,
@@ -12,6 +13,7 @@ from app.models.reference import (
     SixHasItem,
     WorkerGroup,
 )
+from app.models.rollup import VisitDayDistrict, VisitDayService, VisitDayStation, VisitDayWorkers
 from app.models.staff import StaffAccount
 from app.models.station import Inspection, Station
 from app.models.visit import CheckIn, IdempotencyRecord, Rating
@@ -28,7 +30,9 @@ __all__ = [
     "HostType",
     "IdempotencyRecord",
     "Inspection",
+    "Investment",
     "KeeperCode",
+    "QuarterlySubmission",
     "Rating",
     "SixHasItem",
     "StaffAccount",
@@ -36,6 +40,10 @@ __all__ = [
     "StationKeeper",
     "StationStatus",
     "StatusUpdate",
+    "VisitDayDistrict",
+    "VisitDayService",
+    "VisitDayStation",
+    "VisitDayWorkers",
     "Worker",
     "WorkerGroup",
 ]

@@ -24,10 +24,11 @@ from sqlalchemy.exc import IntegrityError
 
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.extensions import db
-from app.models import CheckIn, IdempotencyRecord, Station, Worker
+from app.models import CheckIn, IdempotencyRecord, Station, StationStatus, Worker
 from app.models.base import utcnow
 from app.models.station import STATUS_PLANNED
-from app.services import live_status, sign_tokens
+from app.models.visit import SOURCE_SCAN
+from app.services import live_status, rollups, sign_tokens
 from app.services.geo import distance_m, to_gcj02
 from app.services.opening_hours import describe, is_open_at
 from app.services.pagination import Page, paginate
@@ -62,11 +63,11 @@ def check_in(
         replay = _replay(worker, idempotency_key, fingerprint)
         if replay:
             return replay
-    station = sign_tokens.resolve_scan(scan)
+    station, status = _scanned_station(scan)
     if station.status == STATUS_PLANNED:
         raise Conflict("该站点尚未建成投入使用，暂不能签到", code="station_not_in_service")
     now = utcnow()
-    _require_open(station, now)
+    _require_open(station, status, now)
     lat, lng, distance = _locate(station, location)
     result = _record_visit(worker, station, now, services, lat, lng, distance)
     if idempotency_key:
@@ -75,8 +76,18 @@ def check_in(
     return result
 
 
-def _require_open(station: Station, now: datetime) -> None:
-    live = live_status.for_stations([station], now)[station.id]
+def _scanned_station(scan: str) -> tuple[Station, StationStatus | None]:
+    """The scanned station, verified, with its keepers' status row: one query on the hot path."""
+    ref = sign_tokens.parse_scan(scan)
+    row = db.session.execute(
+        sa.select(Station, StationStatus).outerjoin(StationStatus, StationStatus.station_id == Station.id).where(Station.code == ref.code)
+    ).first()
+    station = sign_tokens.verify(ref, row[0] if row else None)
+    return station, row[1]
+
+
+def _require_open(station: Station, status: StationStatus | None, now: datetime) -> None:
+    live = live_status.for_row(status, now)
     if live.closed_temporarily:
         reason = live.station.reason or "临时关闭"
         raise Conflict(f"该站点临时关闭（{reason}），暂不能签到", code="station_closed_temporarily")
@@ -118,37 +129,51 @@ def _current_visit(worker: Worker, station: Station, now: datetime) -> CheckIn |
 
 def _record_visit(worker, station, now, services, lat, lng, distance) -> CheckInResult:
     _lock(worker, station)
-    existing = _current_visit(worker, station, now)
-    if existing:
-        return CheckInResult(existing, created=False)
-    visit = CheckIn(
-        station_id=station.id,
-        worker_id=worker.id,
-        source="scan",
-        checked_in_at=now,
-        dedupe_bucket=_bucket(now),
-        services=sorted(set(services)),
-        lat=lat,
-        lng=lng,
-        distance_m=distance,
-        worker_group=worker.worker_group,
-    )
-    db.session.add(visit)
+    values = {
+        "station_id": station.id,
+        "worker_id": worker.id,
+        "source": SOURCE_SCAN,
+        "checked_in_at": now,
+        "dedupe_bucket": _bucket(now),
+        "services": sorted(set(services)),
+        "lat": lat,
+        "lng": lng,
+        "distance_m": distance,
+        "worker_group": worker.worker_group,
+        "headcount": 1,
+    }
     try:
-        db.session.flush()
+        visit_id = db.session.scalar(_insert_unless_recent(values, now))
     except IntegrityError:
         # Another request of the same worker won the same window a moment ago (SQLite; on
         # PostgreSQL the lock above already ordered us): that one is the visit. Nothing else
         # was written in this transaction, so rolling it back loses nothing.
         db.session.rollback()
+        visit_id = None
+    if visit_id is None:
         return CheckInResult(_current_visit(worker, station, now), created=False)
+    # Core, not the unit of work: the hot path's one write. The object only carries the answer.
+    visit = CheckIn(id=visit_id, **values)
+    visit.station = station
+    rollups.record_visit(visit, station)  # the reports' counts, in this same transaction
     return CheckInResult(visit, created=True)
 
 
-def _replay(worker: Worker, key: str, fingerprint: str) -> CheckInResult | None:
-    record = db.session.scalar(
-        sa.select(IdempotencyRecord).where(IdempotencyRecord.worker_id == worker.id, IdempotencyRecord.key == key)
+def _insert_unless_recent(values: dict, now: datetime) -> sa.Insert:
+    """INSERT … SELECT … WHERE NOT EXISTS (a visit of this worker here within the window),
+    RETURNING id: the look-back and the write in one statement, run after the lock."""
+    columns = CheckIn.__table__.c
+    recent = sa.select(CheckIn.id).where(
+        CheckIn.worker_id == values["worker_id"],
+        CheckIn.station_id == values["station_id"],
+        CheckIn.checked_in_at > now - _window(),
     )
+    row = sa.select(*(sa.literal(value, type_=columns[name].type) for name, value in values.items()))
+    return sa.insert(CheckIn).from_select(list(values), row.where(~sa.exists(recent))).returning(CheckIn.id)
+
+
+def _replay(worker: Worker, key: str, fingerprint: str) -> CheckInResult | None:
+    record = db.session.scalar(sa.select(IdempotencyRecord).where(IdempotencyRecord.worker_id == worker.id, IdempotencyRecord.key == key))
     if record is None:
         return None
     if record.request_hash != fingerprint:

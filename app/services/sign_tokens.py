@@ -96,7 +96,12 @@ def parse_token(code: str, token: str) -> SignRef:
 def resolve(ref: SignRef) -> Station:
     """The station a genuine scan of its current sign names. A forged or altered scan, or one of
     another station's token, is invalid; a genuine scan of an earlier print is outdated."""
-    station = db.session.scalar(sa.select(Station).where(Station.code == ref.code))
+    return verify(ref, db.session.scalar(sa.select(Station).where(Station.code == ref.code)))
+
+
+def verify(ref: SignRef, station: Station | None) -> Station:
+    """`resolve` for a caller that has already looked the station up by `ref.code` (the check-in
+    reads it together with its live status, in one query)."""
     if station is None or ref.version > station.sign_version:
         raise InvalidScan()
     if not hmac.compare_digest(ref.mac, mac_for(station.code, ref.version)):

@@ -1,8 +1,8 @@
 """Visit headcounts (服务人次) per district or station over a range of local (China) days.
 
 The one place other services (quarterly form, plan progress, quality evaluation) ask for
-visit figures. Today it sums raw check-ins; the rollup work replaces the body to read the
-pre-aggregated counts, keeping this signature and these semantics:
+visit figures. It reads the day rollups (app/services/rollups.py), which equal the raw check-ins
+(`flask reports verify`); `headcount_by_raw` computes the same from raw, for checks:
 
 - a visit's day is its `checked_in_at` in Asia/Shanghai; the range is [start, end);
 - a row counts `headcount` (1 for a scan; a walk-in entry or its correction may be more or
@@ -18,7 +18,7 @@ from typing import Literal
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import CheckIn
+from app.models import CheckIn, VisitDayDistrict, VisitDayStation
 from app.models.station import Station
 from app.services.opening_hours import LOCAL_TZ
 
@@ -38,6 +38,29 @@ def headcount_by(
     station_ids: Collection[int] | None = None,
 ) -> dict[str | int, dict[str, int]]:
     """{district code or station id: {"scan": n, "manual": n}}; keys with no visits are absent."""
+    if by == "district" and station_ids is None:
+        table = VisitDayDistrict
+        key = VisitDayDistrict.district_code
+    else:
+        table = VisitDayStation
+        key = VisitDayStation.district_code if by == "district" else VisitDayStation.station_id
+    query = sa.select(key, table.source, sa.func.sum(table.visits)).where(table.day >= start, table.day < end).group_by(key, table.source)
+    if district_codes is not None:
+        query = query.where(table.district_code.in_(list(district_codes)))
+    if station_ids is not None:
+        query = query.where(VisitDayStation.station_id.in_(list(station_ids)))
+    return _totals(db.session.execute(query))
+
+
+def headcount_by_raw(
+    start: date,
+    end: date,
+    *,
+    by: Grouping,
+    district_codes: Collection[str] | None = None,
+    station_ids: Collection[int] | None = None,
+) -> dict[str | int, dict[str, int]]:
+    """The same figures summed from the raw check-ins (slow at scale: for checks and benches)."""
     key = Station.district_code if by == "district" else CheckIn.station_id
     query = (
         sa.select(key, CheckIn.source, sa.func.sum(CheckIn.headcount))
@@ -49,7 +72,11 @@ def headcount_by(
         query = query.where(Station.district_code.in_(list(district_codes)))
     if station_ids is not None:
         query = query.where(CheckIn.station_id.in_(list(station_ids)))
+    return _totals(db.session.execute(query))
+
+
+def _totals(rows) -> dict[str | int, dict[str, int]]:
     totals: dict[str | int, dict[str, int]] = {}
-    for group, source, count in db.session.execute(query):
+    for group, source, count in rows:
         totals.setdefault(group, {"scan": 0, "manual": 0})[source] = int(count or 0)
     return totals

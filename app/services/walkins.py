@@ -26,6 +26,7 @@ from app.models import CheckIn, StationKeeper
 from app.models.base import utcnow
 from app.models.station import STATUS_PLANNED
 from app.models.visit import SOURCE_MANUAL
+from app.services import rollups
 from app.services.opening_hours import LOCAL_TZ
 
 CHECKIN_ID_MAX = 2**63 - 1  # BIGINT: ids beyond it are simply absent
@@ -113,6 +114,8 @@ def record_walk_in(binding: StationKeeper, *, date: date, count: int, worker_gro
         note=note,
     )
     db.session.add(entry)
+    db.session.flush()
+    rollups.record_visit(entry, station)  # the reports' counts, same transaction
     db.session.commit()
     return WalkIn(entry)
 
@@ -167,6 +170,8 @@ def correct_walk_in(binding: StationKeeper, entry_id: int, *, count: int, note: 
         note=note,
     )
     db.session.add(correction)
+    db.session.flush()
+    rollups.record_visit(correction, binding.station)  # the reports' counts, same transaction
     db.session.commit()
     return WalkIn(entry, [*walk_in.corrections, correction])
 
