@@ -8,8 +8,10 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt |
 export FLASK_APP := wsgi
 
 FONT   := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+CHROMIUM := /usr/bin/chromium
+NODE_STAMP := node_modules/.installed
 
-.PHONY: install system-deps run migrate seed test lint format bench clean
+.PHONY: install system-deps browser-deps run migrate seed test lint format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,14 +19,29 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP) system-deps
+install: $(STAMP) system-deps $(NODE_STAMP)
 
-# The signs' CJK font (WenQuanYi Zen Hei) from Debian's packages.
+# The staff console's browser libraries (ECharts, Leaflet) from the npm registry, pinned by
+# package-lock.json; served from node_modules, never committed.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { apt-get install -y -q nodejs npm >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && apt-get install -y -q nodejs npm >/dev/null; }; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The signs' CJK font (WenQuanYi Zen Hei) and, for the console's end-to-end tests (`make test`),
+# Chromium (Playwright drives Debian's browser: browser downloads are not possible), from Debian's packages.
 system-deps:
 	@test -f $(FONT) || { command -v apt-get >/dev/null && \
 	  { apt-get install -y -q fonts-wqy-zenhei >/dev/null 2>&1 || \
 	    { apt-get update -q >/dev/null && apt-get install -y -q fonts-wqy-zenhei >/dev/null; }; }; }
 	@test -f $(FONT) || { echo "missing $(FONT): install Debian's fonts-wqy-zenhei or set SIGN_FONT_PATH" >&2; exit 1; }
+
+browser-deps:
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && \
+	  { apt-get install -y -q chromium >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; }; }
+	@test -x $(CHROMIUM) || { echo "missing $(CHROMIUM): install Debian's chromium (the console's end-to-end tests)" >&2; exit 1; }
 
 migrate: install
 	$(BIN)/flask db upgrade
@@ -38,7 +55,7 @@ run: seed
 	@echo "Demo staff: city.demo / Yizhan-city-2026 (市总工会), fc.demo / Yizhan-fc-2026 (涪城区), yx.demo / Yizhan-yx-2026 (游仙区)"
 	bash scripts/serve.sh
 
-test: install
+test: install browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -55,4 +72,4 @@ bench: install
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache node_modules artifacts

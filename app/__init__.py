@@ -37,12 +37,15 @@ def create_app(env_name: str | None = None, overrides: Mapping | None = None) ->
     from app.api import register_api
     from app.api.errors import register_error_handlers
     from app.cli import register_cli
+    from app.console import register_console
     from app.web import register_web
     from miniprogram_api import register_miniprogram_api
 
     register_api(app)
     register_miniprogram_api(app)
     register_web(app)
+    register_console(app)
+    _init_csrf(app)
     register_error_handlers(app)
     _document_errors(app)
     register_cli(app)
@@ -73,6 +76,19 @@ def _init_extensions(app: APIFlask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
+
+
+def _init_csrf(app: APIFlask) -> None:
+    """CSRF on every form (the staff console's); the JSON APIs authenticate with bearer tokens,
+    not cookies, so every API blueprint, now and later, is exempt."""
+    from apiflask import APIBlueprint
+
+    from app.extensions import csrf
+
+    csrf.init_app(app)
+    for blueprint in app.blueprints.values():
+        if isinstance(blueprint, APIBlueprint):
+            csrf.exempt(blueprint)
 
 
 def _migrations_dir():

@@ -4,6 +4,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 
 from app.adapters.blob_cache import BlobCache
 from app.adapters.geo_index import GeoIndex
@@ -20,6 +21,8 @@ db = SQLAlchemy(
     session_options={"join_transaction_mode": "create_savepoint", "expire_on_commit": False},
 )
 migrate = Migrate()
+# CSRF for the staff console's forms; the JSON APIs (bearer tokens) are exempted in create_app.
+csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 redis_store = RedisStore()
 wechat = WeChat()

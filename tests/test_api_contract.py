@@ -125,4 +125,4 @@ def test_database_down_answers_503_with_retry_after(tmp_path):
     r = app.test_client().post("/api/staff/v1/auth/login", json={"username": "a", "password": "b"})
     assert r.status_code == 503
     assert r.headers["Retry-After"]
-    assert r.get_json()["error"]["code"] == "service_unavailable"
+    assert r.get_json()["error"]["code"] == "database_unavailable"

@@ -25,8 +25,6 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 CODE = re.compile(r"^[2-9A-HJKMNP-Z]{8}$")  # no 0 O 1 I L
 
 
-
-
 @pytest.fixture
 def station(app_ctx):
     return StationFactory(code="FC0101", name="临园路环卫驿站")
@@ -66,7 +64,7 @@ def test_a_code_is_short_random_and_stored_only_as_a_hash(fc_api, station, city_
     r = fc_api.post(f"{STAFF}/FC0101/keeper-codes")
     assert r.status_code == 201, r.get_json()
     body = r.get_json()
-    assert set(body) == {"code", "expires_at", "station"} and body["station"] == "FC0101"
+    assert set(body) == {"id", "code", "expires_at", "station"} and body["station"] == "FC0101"
     assert CODE.match(body["code"])
     assert issue(fc_api) != body["code"]
     row = db.session.scalars(sa.select(KeeperCode).order_by(KeeperCode.id)).first()

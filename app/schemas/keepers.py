@@ -30,9 +30,30 @@ def _group(worker) -> dict | None:
 
 
 class KeeperCodeOut(BaseSchema):
+    id = Integer(metadata={"description": "绑定码记录 id（作废未使用的绑定码时用）"})
     code = String(metadata={"description": "绑定码，8 位（不含 0、O、1、I、L），只显示这一次；请交给站点管理员在小程序中输入"})
     expires_at = DateTime(metadata={"description": "过期时间（默认签发后 72 小时，KEEPER_CODE_TTL_HOURS）"})
     station = String(attribute="station_code", metadata={"description": "站点编码"})
+
+
+class KeeperCodeStateOut(BaseSchema):
+    """A binding code as staff see it afterwards: its state, never the code."""
+
+    id = Integer()
+    issued_at = DateTime()
+    expires_at = DateTime()
+    state = fields.Function(
+        lambda row: _code_state(row),
+        metadata={"description": "pending 可用 / used 已使用 / revoked 已作废 / expired 已过期", "type": "string"},
+    )
+    used_at = DateTime(allow_none=True)
+    revoked_at = DateTime(allow_none=True)
+
+
+def _code_state(row) -> str:
+    from app.services.keeper_codes import code_state
+
+    return code_state(row)
 
 
 class KeeperOut(BaseSchema):

@@ -56,6 +56,7 @@ class IssuedCode:
     code: str  # shown once, never stored
     expires_at: object
     station_code: str
+    id: int | None = None  # the code's record, to revoke it while unused
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def issue_code(actor: Actor, station_code: str) -> IssuedCode:
         district_code=station.district_code, after={"keeper_code_id": row.id, "expires_at": expires_at.isoformat()},
     )  # fmt: skip
     db.session.commit()
-    return IssuedCode(code=code, expires_at=expires_at, station_code=station.code)
+    return IssuedCode(code=code, expires_at=expires_at, station_code=station.code, id=row.id)
 
 
 def code_hash(code: str) -> str:
@@ -108,9 +109,13 @@ def redeem(worker: Worker, text: str) -> Binding:
     if row.station.is_retired:
         raise KeeperCodeInvalid("该站点已撤销，绑定码不再有效")
     if not _claim(row, worker):
-        # Someone redeemed it a moment ago; it may have been this worker's other tap.
+        # Someone redeemed it a moment ago (it may have been this worker's other tap), or staff
+        # revoked it a moment ago.
         db.session.rollback()
-        return _used_again(worker, db.session.get(KeeperCode, row.id, populate_existing=True))
+        row = db.session.get(KeeperCode, row.id, populate_existing=True)
+        if row.revoked_at is not None:
+            raise KeeperCodeInvalid()
+        return _used_again(worker, row)
     binding = _bind(worker, row)
     db.session.commit()
     return binding
@@ -125,10 +130,11 @@ def _used_again(worker: Worker, row: KeeperCode) -> Binding:
 
 
 def _claim(row: KeeperCode, worker: Worker) -> bool:
-    """Mark the code used, if nobody has: the condition decides between concurrent redeemers."""
+    """Mark the code used, if nobody has and staff have not revoked it: the condition decides
+    between concurrent redeemers, and between a redeemer and a revoke."""
     claimed = db.session.execute(
         sa.update(KeeperCode)
-        .where(KeeperCode.id == row.id, KeeperCode.used_at.is_(None))
+        .where(KeeperCode.id == row.id, KeeperCode.used_at.is_(None), KeeperCode.revoked_at.is_(None))
         .values(used_at=utcnow(), used_by=worker.id)
         .execution_options(synchronize_session=False)
     )
@@ -155,3 +161,65 @@ def _active_binding(worker_id: int, station_id: int) -> StationKeeper | None:
             StationKeeper.worker_id == worker_id, StationKeeper.station_id == station_id, StationKeeper.revoked_at.is_(None)
         )
     )
+
+
+# Staff: the station's codes, and revoking one not yet used -------------------------------------
+
+CODE_ID_MAX = 2**31 - 1  # INTEGER: ids beyond it are simply absent
+RECENT_CODES = 20
+
+
+def code_state(row: KeeperCode, now=None) -> str:
+    """used / revoked / expired / pending (good until expires_at)."""
+    if row.used_at is not None:
+        return "used"
+    if row.revoked_at is not None:
+        return "revoked"
+    if row.expires_at <= (now or utcnow()):
+        return "expired"
+    return "pending"
+
+
+def list_codes(actor: Actor, station_code: str) -> list[KeeperCode]:
+    """The station's most recent binding codes (never the codes themselves: only their state)."""
+    station = get_station(actor, station_code)
+    query = (
+        sa.select(KeeperCode)
+        .where(KeeperCode.station_id == station.id)
+        .order_by(KeeperCode.issued_at.desc(), KeeperCode.id.desc())
+        .limit(RECENT_CODES)
+    )
+    return list(db.session.scalars(query))
+
+
+def revoke_code(actor: Actor, station_code: str, code_id: int) -> KeeperCode:
+    """Void a code nobody has used yet (handed to the wrong person, lost, no longer needed).
+    A used code has done its work: revoke the keeper's binding instead."""
+    station = get_station(actor, station_code)
+    row = None
+    if 0 < code_id <= CODE_ID_MAX:
+        row = db.session.scalar(
+            sa.select(KeeperCode).where(KeeperCode.id == code_id, KeeperCode.station_id == station.id).with_for_update()
+        )
+    if row is None:
+        raise NotFound("该站点没有这个绑定码", code="keeper_code_not_found")
+    if row.revoked_at is not None:
+        raise Conflict("该绑定码已作废", code="keeper_code_already_revoked")
+    now = utcnow()
+    # The condition decides against a keeper redeeming it at this moment (see _claim).
+    revoked = db.session.execute(
+        sa.update(KeeperCode)
+        .where(KeeperCode.id == row.id, KeeperCode.used_at.is_(None), KeeperCode.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if revoked.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("该绑定码已被使用，不能作废；如需取消，请解除对应管理员的绑定", code="keeper_code_used")
+    row.revoked_at = now
+    audit.record(
+        actor, "station.keeper_code.revoke", "station", station.code,
+        district_code=station.district_code, after={"keeper_code_id": row.id, "revoked_at": now.isoformat()},
+    )  # fmt: skip
+    db.session.commit()
+    return row

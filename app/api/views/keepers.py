@@ -7,7 +7,7 @@ from apiflask import APIBlueprint
 
 from app.api.auth import current_actor, staff_auth
 from app.schemas.base import PageQuery
-from app.schemas.keepers import KeeperCodeOut, KeeperOut, StatusUpdatePage
+from app.schemas.keepers import KeeperCodeOut, KeeperCodeStateOut, KeeperOut, StatusUpdatePage
 from app.services import keeper_codes, keeper_roster, status_posts
 
 bp = APIBlueprint("keepers", __name__, tag={"name": "Keepers", "description": "站点管理员：绑定码、名单、实时状态记录"})
@@ -23,6 +23,28 @@ NOT_FOUND = {404: "station_not_found：站点不存在，或不属于本区县"}
 )
 def issue_keeper_code(code):
     return keeper_codes.issue_code(current_actor(), code)
+
+
+@bp.get("/stations/<code>/keeper-codes")
+@bp.auth_required(staff_auth)
+@bp.output(KeeperCodeStateOut(many=True))
+@bp.doc(summary="站点最近签发的绑定码及其状态（不含绑定码本身）", responses=NOT_FOUND)
+def list_keeper_codes(code):
+    return keeper_codes.list_codes(current_actor(), code)
+
+
+@bp.post("/stations/<code>/keeper-codes/<int:code_id>/revoke")
+@bp.auth_required(staff_auth)
+@bp.output(KeeperCodeStateOut)
+@bp.doc(
+    summary="作废尚未使用的绑定码（记入审计日志）",
+    responses={
+        404: "station_not_found：站点不存在或不属于本区县；keeper_code_not_found：该站点没有这个绑定码",
+        409: "keeper_code_used：已被使用（请解除管理员绑定）；keeper_code_already_revoked：已作废",
+    },
+)
+def revoke_keeper_code(code, code_id):
+    return keeper_codes.revoke_code(current_actor(), code, code_id)
 
 
 @bp.get("/stations/<code>/keepers")

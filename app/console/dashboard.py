@@ -1,0 +1,45 @@
+"""The dashboard (工作台): the signed-in staff member's scope at a glance — today's and this
+month's visits and distinct workers, the average rating, stations by status, the visits trend,
+plan progress against 附件1/附件2, and this quarter's forms due and late. Every figure comes from
+the report services, scoped to the staff member's district (city staff: the whole city)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import render_template
+
+from app import reference_data as ref
+from app.console import bp
+from app.console.common import actor
+from app.services import plan_progress, quarterly, quarters, satisfaction, visit_report
+from app.services import stations as station_service
+
+TREND_DAYS = 30
+
+
+def _figures(report) -> dict:
+    return {**report.totals, "workers": sum(b.workers for b in report.buckets)}
+
+
+@bp.get("/")
+def dashboard():
+    who = actor()
+    today = quarters.local_today()
+    month_start = today.replace(day=1)
+    day = visit_report.report_for(who, since=today, until=today, group_by="city", period="day")
+    month = visit_report.report_for(who, since=month_start, until=today, group_by="city", period="month")
+    trend = visit_report.report_for(who, since=today - timedelta(days=TREND_DAYS - 1), until=today, group_by="city", period="day")
+    ratings = satisfaction.satisfaction(who, since=today - timedelta(days=29), until=today)["overall"]
+    by_status = [(code, name, station_service.list_stations(who, status=code, per_page=1).total) for code, name in ref.STATION_STATUSES]
+    year, quarter = quarters.quarter_of(today)
+    return render_template(
+        "console/dashboard.html",
+        today=_figures(day),
+        month=_figures(month),
+        trend=[{"day": b.period_start.isoformat(), "scanned": b.scanned, "manual": b.manual} for b in trend.buckets],
+        ratings=ratings,
+        by_status=by_status,
+        plan=plan_progress.plan_progress(who),
+        forms=quarterly.submission_status(who, year, quarter),
+    )

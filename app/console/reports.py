@@ -1,0 +1,115 @@
+"""Reports: the visits report with its filters, chart and CSV/XLSX downloads; the quarterly form
+(附件3) per quarter with its XLSX and "mark submitted"; the quality evaluation ranking. Each page
+parses the query with the staff API's schema and calls the same report service."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Response, flash, g, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+
+from app import reference_data as ref
+from app.console import bp
+from app.console.common import actor, field_errors, visible_districts
+from app.errors import DomainError
+from app.schemas.report_quarterly import QuarterlyQuery
+from app.schemas.report_visits import SOURCES, VisitReportQuery
+from app.services import quality, quarterly, quarterly_xlsx, quarters, report_export, visit_report
+
+
+def _attachment(content: bytes, mimetype: str, filename: str) -> Response:
+    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+def _load(schema, raw: dict) -> tuple[dict, dict]:
+    try:
+        return schema.load(raw), {}
+    except ValidationError as exc:
+        errors = field_errors(exc.messages)
+        return schema.load({k: v for k, v in raw.items() if k not in exc.messages}), errors
+
+
+@bp.get("/reports")
+def reports():
+    return redirect(url_for("console.report_visits"))
+
+
+@bp.get("/reports/visits")
+def report_visits():
+    today = quarters.local_today()
+    defaults = {"from": (today - timedelta(days=29)).isoformat(), "to": today.isoformat(), "group_by": "district", "period": "day"}
+    names = ("from", "to", "group_by", "period", "district", "station", "worker_group", "source", "format")
+    raw = {**defaults, **{k: v.strip() for k, v in request.args.items() if k in names and v.strip()}}
+    query, errors = _load(VisitReportQuery(), raw)
+    fmt = query.pop("format", "json")
+    report = data = None
+    try:
+        report = visit_report.report_for(actor(), **query)
+    except DomainError as error:
+        errors = {**errors, **(field_errors(error.details) or {"_form": [error.message]})}
+    if report is not None and fmt in ("csv", "xlsx") and not errors:
+        content, mimetype, filename = report_export.render(visit_report.as_table(report), fmt)
+        return _attachment(content, mimetype, filename)
+    if report is not None:
+        data = visit_report.as_dict(report)
+    return render_template(
+        "console/report_visits.html",
+        data=data,
+        args=raw,
+        errors=errors,
+        districts=visible_districts(),
+        worker_groups=ref.WORKER_GROUPS,
+        sources=SOURCES,
+        periods=list(visit_report.PERIOD_NAMES.items()),
+        groupings=list(visit_report.GROUP_NAMES.items()),
+    )
+
+
+@bp.get("/reports/quarterly")
+def report_quarterly():
+    today = quarters.local_today()
+    raw = {k: v.strip() for k, v in request.args.items() if k in ("year", "district", "format") and v.strip()}
+    raw.setdefault("year", str(today.year))
+    query, errors = _load(QuarterlyQuery(), raw)
+    if "year" not in query:
+        query["year"] = today.year
+    fmt = query.pop("format", "json")
+    who = actor()
+    form = quarterly.quarterly_form(who, query["year"], query.get("district"))
+    if fmt == "xlsx":
+        return _attachment(quarterly_xlsx.render(form), quarterly_xlsx.MIMETYPE, quarterly_xlsx.filename(form))
+    statuses = [
+        quarterly.submission_status(who, query["year"], q) for q in quarters.QUARTER_NAMES if quarters.has_started(query["year"], q, today)
+    ]
+    for name, messages in errors.items():
+        flash(f"参数“{name}”无效：{'；'.join(messages)}", "warning")
+    return render_template(
+        "console/report_quarterly.html", form=form, statuses=statuses, year=query["year"], district=query.get("district") or "",
+        districts=visible_districts(), years=range(quarters.FIRST_YEAR + 1, today.year + 1),
+    )  # fmt: skip
+
+
+@bp.post("/reports/quarterly/<int:year>/<int:quarter>/submit")
+def report_quarterly_submit(year: int, quarter: int):
+    try:
+        _submission, created = quarterly.submit(actor(), year, quarter)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        label = quarters.QUARTER_NAMES.get(quarter, quarter)
+        flash(f"已标记 {year} 年{label}报表为已报送" if created else f"{year} 年{label}报表此前已报送", "success")
+    return redirect(url_for("console.report_quarterly", year=year))
+
+
+@bp.get("/reports/quality")
+def report_quality():
+    raw = {k: v.strip() for k, v in request.args.items() if k in ("district", "format") and v.strip()}
+    district = raw.get("district") if g.staff.is_city else None
+    result = quality.evaluate(actor(), district=district)
+    who = result["district"]["code"] if result["district"] else "city"
+    if raw.get("format") == "csv":
+        return _attachment(quality.to_csv(result), "text/csv; charset=utf-8", f"quality-{who}-{result['period']['to']}.csv")
+    if raw.get("format") == "xlsx":
+        return _attachment(quality.to_xlsx(result), quality.MIMETYPE_XLSX, f"quality-{who}-{result['period']['to']}.xlsx")
+    return render_template("console/report_quality.html", result=result, district=district or "", districts=visible_districts())
