@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ CHUNK = 5000  # rows per IN list and per GEOADD
 # After Redis fails a query, this process answers from SQL for a while rather than wait out
 # Redis's timeout on every search while it is down.
 REDIS_PAUSE_SECONDS = 5.0
+# After a change could not reach Redis, this process retries voiding the index this often until
+# Redis answers: then every process rebuilds it from the database on its next query.
+CATCH_UP_RETRY_SECONDS = 1.0
 IN_SERVICE = Station.status.in_((STATUS_BUILT, STATUS_PLAQUED))
 
 
@@ -75,9 +79,14 @@ class GeoIndex:
     def __init__(self) -> None:
         self._redis_store = None
         self._db = None
-        # A change this process could not write to Redis: its next query has the index rebuilt.
+        # A change this process could not write to Redis: its next query has the index rebuilt,
+        # and a background thread voids the index as soon as Redis answers again, so the other
+        # processes (which never saw the failure) rebuild it too.
         self._missed_change = False
         self._redis_paused_until = 0.0  # time.monotonic()
+        self._catch_up_lock = threading.Lock()
+        self._catch_up_thread: threading.Thread | None = None
+        self._catch_up_pending = False
 
     def init_app(self, app, redis_store, db) -> None:
         self._redis_store, self._db = redis_store, db
@@ -179,6 +188,36 @@ class GeoIndex:
         except redis.RedisError:
             self._missed_change = True
             log.warning("geo index: could not apply changes to %s; it will be rebuilt", codes[:10], exc_info=True)
+            self._start_catch_up(client)
+
+    def _start_catch_up(self, client: redis.Redis) -> None:
+        with self._catch_up_lock:
+            self._catch_up_pending = True
+            if self._catch_up_thread is not None:
+                return
+            self._catch_up_thread = threading.Thread(target=self._catch_up, args=(client,), name="geo-index-catch-up", daemon=True)
+            self._catch_up_thread.start()
+
+    def _catch_up(self, client: redis.Redis) -> None:
+        """Void the index once Redis answers again: every process then rebuilds it from the
+        database, which has every change. Runs until a void follows the last missed change; the
+        periodic rebuild (GEO_INDEX_REFRESH_SECONDS) still bounds the gap should this process die."""
+        while True:
+            time.sleep(CATCH_UP_RETRY_SECONDS)
+            with self._catch_up_lock:
+                self._catch_up_pending = False
+            try:
+                client.delete(self._key("ready"))
+            except redis.RedisError:
+                with self._catch_up_lock:
+                    self._catch_up_pending = True
+                continue
+            with self._catch_up_lock:
+                if self._catch_up_pending:  # another change failed meanwhile: void once more
+                    continue
+                self._catch_up_thread = None
+            log.info("geo index: Redis is back; the index will be rebuilt from the database")
+            return
 
     def _positions(self, codes: list[str]) -> dict[str, tuple[float, float]]:
         """(lng, lat) of the stations among `codes` that are in service."""

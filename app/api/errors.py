@@ -11,7 +11,8 @@ import logging
 from apiflask import APIFlask, HTTPError
 from flask import request
 from flask_limiter.errors import RateLimitExceeded
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.adapters.wechat import WeChatCodeInvalid, WeChatRateLimited, WeChatRejected, WeChatUnavailable, WeChatUserBlocked
 from app.errors import AuthenticationFailed, Conflict, DomainError, Forbidden, Gone, InvalidInput, Misconfigured, NotFound
@@ -47,6 +48,22 @@ HTTP_ERRORS = {
     500: ("internal_error", "服务器内部错误，请稍后再试"),
     503: ("service_unavailable", "服务暂时不可用，请稍后再试"),
 }
+
+
+# The database cannot be reached (down, restarting, refusing, or too slow to connect).
+DATABASE_UNAVAILABLE = ("database_unavailable", "数据库暂时不可用，请稍后再试")
+DATABASE_RETRY_AFTER = 5  # seconds
+
+
+def database_unreachable(error: BaseException) -> bool:
+    """A connection problem rather than a bad statement: refused, dropped, timed out."""
+    if isinstance(error, PoolTimeout | OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0][:300] if str(error).strip() else type(error).__name__
 
 
 def error_body(code: str, message: str, details=None) -> dict:
@@ -87,10 +104,27 @@ def register_error_handlers(app: APIFlask) -> None:
         headers = {"Retry-After": str(_retry_after(error))}
         return error_body(code, message), 429, headers
 
-    @app.errorhandler(OperationalError)
-    def _database_down(error: OperationalError):
-        log.error("database unavailable on %s %s", request.method, request.path, exc_info=error)
-        return error_body(HTTP_ERRORS[503][0], "数据库暂时不可用，请稍后再试"), 503, {"Retry-After": "5"}
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeout)
+    def _database_down(error: SQLAlchemyError):
+        if not database_unreachable(error):
+            return _unexpected(error)
+        # One line, no traceback: an outage would otherwise flood the log with identical stacks.
+        log.error("database unavailable on %s %s: %s", request.method, request.path, _first_line(error))
+        return error_body(*DATABASE_UNAVAILABLE), 503, {"Retry-After": str(DATABASE_RETRY_AFTER)}
+
+    @app.teardown_appcontext
+    def _close_session(_exc):
+        # Registered after Flask-SQLAlchemy's own teardown, so it runs first. Rolling back on a
+        # connection the database dropped raises; the answer is already made (a visit may have
+        # been committed and answered 201), so that must not turn it into a 500.
+        from app.extensions import db
+
+        try:
+            db.session.remove()
+        except SQLAlchemyError as error:
+            log.warning("database connection lost while closing the session: %s", _first_line(error))
+            db.session.registry.clear()
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
