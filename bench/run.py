@@ -24,10 +24,7 @@ def machine() -> str:
     mem_kib = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")))
     pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
     redis = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.split(" sha")[0]
-    return (
-        f"{os.cpu_count()} cores ({cpu}), {mem_kib / 1024 / 1024:.0f} GiB memory; "
-        f"Python {platform.python_version()}; {pg}; {redis}"
-    )
+    return f"{os.cpu_count()} cores ({cpu}), {mem_kib / 1024 / 1024:.0f} GiB memory; Python {platform.python_version()}; {pg}; {redis}"
 
 
 def main() -> None:
@@ -52,10 +49,7 @@ def main() -> None:
     ]
     for r in loads:
         ratio = r.requests_per_s / hello
-        load_table.append(
-            f"| {r.what} | {r.requests_per_s:.0f} | {ratio:.3f} | {r.p50_ms:.1f} | {r.p99_ms:.1f}"
-            f" | {r.errors} | {r.note} |"
-        )
+        load_table.append(f"| {r.what} | {r.requests_per_s:.0f} | {ratio:.3f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors} | {r.note} |")
     text = "\n".join(
         [
             "# Benchmark results",

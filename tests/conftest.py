@@ -24,13 +24,9 @@ def pytest_configure(config):
     _backends[:] = ["sqlite"]
     problems = [p for p in (services.postgres_problem(), services.redis_problem()) if p]
     if problems and services.services_required():
-        raise pytest.UsageError(
-            "YIZHAN_REQUIRE_SERVICES=1 but a required service is down:\n  " + "\n  ".join(problems)
-        )
+        raise pytest.UsageError("YIZHAN_REQUIRE_SERVICES=1 but a required service is down:\n  " + "\n  ".join(problems))
     if problems:
-        config.issue_config_time_warning(
-            pytest.PytestWarning("running on SQLite only: " + "; ".join(problems)), stacklevel=2
-        )
+        config.issue_config_time_warning(pytest.PytestWarning("running on SQLite only: " + "; ".join(problems)), stacklevel=2)
     else:
         _backends.append("postgresql")
 

@@ -53,8 +53,6 @@ def test_staff_create_command(app):
     )
     assert bad.exit_code != 0
     assert "区县" in bad.output
-    short = runner.invoke(
-        args=["staff", "create", "--username", "y", "--role", "city", "--name", "y"], input="short\nshort\n"
-    )
+    short = runner.invoke(args=["staff", "create", "--username", "y", "--role", "city", "--name", "y"], input="short\nshort\n")
     assert short.exit_code != 0
     assert "密码" in short.output

@@ -40,8 +40,6 @@ def reply_url(rating_id: int, code: str = "FC0101") -> str:
     return f"{MP}/keeper/stations/{code}/ratings/{rating_id}/reply"
 
 
-
-
 def sign_in_through_wechat(client, wx, worker) -> Api:
     """The keeper opens the mini-program: WeChat now knows them (msg_sec_check wants that)."""
     r = client.post(f"{MP}/session", json={"code": wx.login_code(worker.openid)})

@@ -52,8 +52,6 @@ def station(app_ctx):
     return StationFactory(code="FC0101", name="临园路环卫驿站", amenities=["drinking_water", "toilet", "rest_seats"])
 
 
-
-
 @pytest.fixture
 def binding(station):
     return make_keeper(station, WorkerFactory(worker_group="sanitation"))

@@ -54,8 +54,6 @@ def unchanged(app_ctx):
     return lambda: rows() == before
 
 
-
-
 @pytest.fixture
 def station(app_ctx):
     return StationFactory(code="FC0101", name="临园路环卫驿站")

@@ -61,9 +61,7 @@ class Station(TimestampMixin, Base):
     sign_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     district: Mapped[District] = relationship()
-    inspections: Mapped[list[Inspection]] = relationship(
-        back_populates="station", order_by="Inspection.id", cascade="all, delete-orphan"
-    )
+    inspections: Mapped[list[Inspection]] = relationship(back_populates="station", order_by="Inspection.id", cascade="all, delete-orphan")
 
     @property
     def is_retired(self) -> bool:

@@ -18,9 +18,7 @@ class NotAKeeper(Forbidden):
 
 def active_bindings(worker: Worker) -> list[StationKeeper]:
     return list(
-        db.session.scalars(
-            sa.select(StationKeeper).where(StationKeeper.worker_id == worker.id, StationKeeper.revoked_at.is_(None))
-        )
+        db.session.scalars(sa.select(StationKeeper).where(StationKeeper.worker_id == worker.id, StationKeeper.revoked_at.is_(None)))
     )
 
 

@@ -54,6 +54,4 @@ def is_open_at(opening_hours: dict, moment: datetime) -> bool:
         return True
     local = moment.astimezone(LOCAL_TZ)
     now = local.strftime("%H:%M")
-    return any(
-        r["weekday"] == local.isoweekday() and r["open"] <= now < r["close"] for r in opening_hours.get("weekly", [])
-    )
+    return any(r["weekday"] == local.isoweekday() and r["open"] <= now < r["close"] for r in opening_hours.get("weekly", []))

@@ -182,9 +182,7 @@ def _review_snapshot(rating: Rating, part: ReviewedPart) -> dict:
     return snapshot
 
 
-def review(
-    actor: Actor, rating_id: int, part: ReviewedPart, *, to: str, allowed: tuple[str, ...], verb: str, action: str
-) -> Rating:
+def review(actor: Actor, rating_id: int, part: ReviewedPart, *, to: str, allowed: tuple[str, ...], verb: str, action: str) -> Rating:
     """Move a comment or reply to `to` (publish or hide), if its status allows; audited."""
     rating = rating_for_review(actor, rating_id)
     status = getattr(rating, part.field)

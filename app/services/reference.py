@@ -31,11 +31,7 @@ def plan_row_sums() -> dict[str, int]:
 def plan_discrepancies() -> list[dict]:
     """Where 附件1's district rows do not add up to its printed 合计 row."""
     sums = plan_row_sums()
-    return [
-        {"column": key, "districts_sum": sums[key], "total_row": total}
-        for key, total in ref.PLAN_TOTALS.items()
-        if sums[key] != total
-    ]
+    return [{"column": key, "districts_sum": sums[key], "total_row": total} for key, total in ref.PLAN_TOTALS.items() if sums[key] != total]
 
 
 def check_transcription() -> None:

@@ -77,9 +77,7 @@ def create_staff(
 
 
 def _find_district(name_or_code: str) -> District | None:
-    return db.session.scalar(
-        sa.select(District).where(sa.or_(District.code == name_or_code.upper(), District.name == name_or_code))
-    )
+    return db.session.scalar(sa.select(District).where(sa.or_(District.code == name_or_code.upper(), District.name == name_or_code)))
 
 
 def authenticate(username: str, password: str) -> StaffAccount:

@@ -61,8 +61,6 @@ class VisitCounts:
         return self.scan + self.manual
 
 
-
-
 @dataclass(frozen=True)
 class ScanInfo:
     valid: bool
@@ -155,4 +153,3 @@ def visits_on_day(station_id: int, moment: datetime) -> VisitCounts:
     )
     counts = dict(db.session.execute(query).all())
     return VisitCounts(date=day.isoformat(), scan=counts.get(SOURCE_SCAN, 0), manual=counts.get(SOURCE_MANUAL, 0))
-

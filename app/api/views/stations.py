@@ -143,9 +143,7 @@ def clear_provincial_best(code):
     responses={422: "文件中有错误行，details.errors 列出行号、列名和原因"},
 )
 def import_stations(query, upload):
-    result = station_import.import_stations(
-        current_actor(), upload["file"].filename or "", upload["file"].stream, dry_run=query["dry_run"]
-    )
+    result = station_import.import_stations(current_actor(), upload["file"].filename or "", upload["file"].stream, dry_run=query["dry_run"])
     return result
 
 
