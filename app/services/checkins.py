@@ -12,9 +12,9 @@ with Redis down."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,6 +32,7 @@ from app.services import live_status, rollups, sign_tokens
 from app.services.geo import distance_m, to_gcj02
 from app.services.opening_hours import describe, is_open_at
 from app.services.pagination import Page, paginate
+from app.services.workers import WorkerGone
 
 SERVICES = ("water", "hot_water", "toilet", "rest", "heat_meal", "charge_phone", "first_aid", "other")
 
@@ -56,11 +57,12 @@ def _fingerprint(scan: str, services: list[str], location: dict | None) -> str:
 
 
 def check_in(
-    worker: Worker, *, scan: str, services: list[str], location: dict | None = None, idempotency_key: str | None = None
+    worker_id: int, *, scan: str, services: list[str], location: dict | None = None, idempotency_key: str | None = None
 ) -> CheckInResult:
+    """The signed-in worker (by id: the token was verified without reading the row) checks in."""
     fingerprint = _fingerprint(scan, services, location)
     if idempotency_key:
-        replay = _replay(worker, idempotency_key, fingerprint)
+        replay = _replay(worker_id, idempotency_key, fingerprint)
         if replay:
             return replay
     station, status = _scanned_station(scan)
@@ -69,9 +71,9 @@ def check_in(
     now = utcnow()
     _require_open(station, status, now)
     lat, lng, distance = _locate(station, location)
-    result = _record_visit(worker, station, now, services, lat, lng, distance)
+    result = _record_visit(worker_id, station, now, services, lat, lng, distance)
     if idempotency_key:
-        result = _remember(worker, idempotency_key, fingerprint, result)
+        result = _remember(worker_id, idempotency_key, fingerprint, result)
     db.session.commit()
     return result
 
@@ -110,28 +112,36 @@ def _locate(station: Station, location: dict | None) -> tuple[float | None, floa
     return lat, lng, distance
 
 
-def _lock(worker: Worker, station: Station) -> None:
-    """Serialise concurrent check-ins of one worker at one station (PostgreSQL; SQLite already
-    serialises writers). Released with the transaction."""
+def _lock_worker(worker_id: int) -> str | None:
+    """Lock the worker's row until the transaction ends and read their group.
+
+    The lock serialises a worker's concurrent check-ins (the dedupe look-back and the rollups'
+    "first visit of the period" both rely on it) without blocking anyone else; FOR NO KEY UPDATE
+    does not conflict with the foreign keys of rows being inserted. SQLite serialises writers and
+    has no row locks. A worker deleted since their token was issued is signed out."""
+    query = sa.select(Worker.worker_group).where(Worker.id == worker_id)
     if db.session.get_bind().dialect.name == "postgresql":
-        key = zlib.crc32(f"checkin:{worker.id}:{station.id}".encode())
-        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        query = query.with_for_update(key_share=True)  # FOR NO KEY UPDATE
+    row = db.session.execute(query).first()
+    if row is None:
+        raise WorkerGone()
+    return row[0]
 
 
-def _current_visit(worker: Worker, station: Station, now: datetime) -> CheckIn | None:
+def _current_visit(worker_id: int, station: Station, now: datetime) -> CheckIn | None:
     return db.session.scalar(
         sa.select(CheckIn)
-        .where(CheckIn.worker_id == worker.id, CheckIn.station_id == station.id, CheckIn.checked_in_at > now - _window())
+        .where(CheckIn.worker_id == worker_id, CheckIn.station_id == station.id, CheckIn.checked_in_at > now - _window())
         .order_by(CheckIn.checked_in_at.desc())
         .limit(1)
     )
 
 
-def _record_visit(worker, station, now, services, lat, lng, distance) -> CheckInResult:
-    _lock(worker, station)
+def _record_visit(worker_id, station, now, services, lat, lng, distance) -> CheckInResult:
+    worker_group = _lock_worker(worker_id)
     values = {
         "station_id": station.id,
-        "worker_id": worker.id,
+        "worker_id": worker_id,
         "source": SOURCE_SCAN,
         "checked_in_at": now,
         "dedupe_bucket": _bucket(now),
@@ -139,11 +149,11 @@ def _record_visit(worker, station, now, services, lat, lng, distance) -> CheckIn
         "lat": lat,
         "lng": lng,
         "distance_m": distance,
-        "worker_group": worker.worker_group,
+        "worker_group": worker_group,
         "headcount": 1,
     }
     try:
-        visit_id = db.session.scalar(_insert_unless_recent(values, now))
+        visit_id = _insert_unless_recent(values, now)
     except IntegrityError:
         # Another request of the same worker won the same window a moment ago (SQLite; on
         # PostgreSQL the lock above already ordered us): that one is the visit. Nothing else
@@ -151,7 +161,7 @@ def _record_visit(worker, station, now, services, lat, lng, distance) -> CheckIn
         db.session.rollback()
         visit_id = None
     if visit_id is None:
-        return CheckInResult(_current_visit(worker, station, now), created=False)
+        return CheckInResult(_current_visit(worker_id, station, now), created=False)
     # Core, not the unit of work: the hot path's one write. The object only carries the answer.
     visit = CheckIn(id=visit_id, **values)
     visit.station = station
@@ -159,21 +169,28 @@ def _record_visit(worker, station, now, services, lat, lng, distance) -> CheckIn
     return CheckInResult(visit, created=True)
 
 
-def _insert_unless_recent(values: dict, now: datetime) -> sa.Insert:
+@functools.cache
+def _insert_unless_recent_sql(names: tuple[str, ...]) -> sa.TextClause:
     """INSERT … SELECT … WHERE NOT EXISTS (a visit of this worker here within the window),
-    RETURNING id: the look-back and the write in one statement, run after the lock."""
+    RETURNING id: the look-back and the write in one statement, run under the worker's lock.
+    Fixed text, so the hot path compiles nothing per request."""
     columns = CheckIn.__table__.c
-    recent = sa.select(CheckIn.id).where(
-        CheckIn.worker_id == values["worker_id"],
-        CheckIn.station_id == values["station_id"],
-        CheckIn.checked_in_at > now - _window(),
+    sql = (
+        f"INSERT INTO checkins ({', '.join(names)}) SELECT {', '.join(':' + n for n in names)} WHERE NOT EXISTS ("
+        "SELECT 1 FROM checkins WHERE worker_id = :worker_id AND station_id = :station_id AND checked_in_at > :since"
+        ") RETURNING id"
     )
-    row = sa.select(*(sa.literal(value, type_=columns[name].type) for name, value in values.items()))
-    return sa.insert(CheckIn).from_select(list(values), row.where(~sa.exists(recent))).returning(CheckIn.id)
+    types = [sa.bindparam(n, type_=columns[n].type) for n in names]
+    return sa.text(sql).bindparams(*types, sa.bindparam("since", type_=columns["checked_in_at"].type))
 
 
-def _replay(worker: Worker, key: str, fingerprint: str) -> CheckInResult | None:
-    record = db.session.scalar(sa.select(IdempotencyRecord).where(IdempotencyRecord.worker_id == worker.id, IdempotencyRecord.key == key))
+def _insert_unless_recent(values: dict, now: datetime) -> int | None:
+    statement = _insert_unless_recent_sql(tuple(values))
+    return db.session.scalar(statement, {**values, "since": now - _window()})
+
+
+def _replay(worker_id: int, key: str, fingerprint: str) -> CheckInResult | None:
+    record = db.session.scalar(sa.select(IdempotencyRecord).where(IdempotencyRecord.worker_id == worker_id, IdempotencyRecord.key == key))
     if record is None:
         return None
     if record.request_hash != fingerprint:
@@ -181,9 +198,9 @@ def _replay(worker: Worker, key: str, fingerprint: str) -> CheckInResult | None:
     return CheckInResult(db.session.get(CheckIn, record.checkin_id), created=record.status_code == 201)
 
 
-def _remember(worker: Worker, key: str, fingerprint: str, result: CheckInResult) -> CheckInResult:
+def _remember(worker_id: int, key: str, fingerprint: str, result: CheckInResult) -> CheckInResult:
     record = IdempotencyRecord(
-        worker_id=worker.id,
+        worker_id=worker_id,
         key=key,
         request_hash=fingerprint,
         checkin_id=result.checkin.id,
@@ -194,7 +211,7 @@ def _remember(worker: Worker, key: str, fingerprint: str, result: CheckInResult)
             db.session.add(record)
     except IntegrityError:
         # The same key raced us; its first answer is the answer.
-        return _replay(worker, key, fingerprint) or result
+        return _replay(worker_id, key, fingerprint) or result
     return result
 
 

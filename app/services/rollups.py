@@ -15,11 +15,13 @@ Tables (app/models/rollup.py), keyed by local (Asia/Shanghai) day:
   is the exact number of distinct workers of that period.
 
 Whether a scan is a worker's first of a period in a scope is decided by looking at the worker's
-other visits around it (two index probes per scope), under a per-worker transaction lock on
-PostgreSQL so two simultaneous scans of one worker at two stations cannot both be "first".
+other visits around it (two index probes per scope). The caller holds the worker's row lock
+(checkins._lock_worker, on PostgreSQL) so two simultaneous scans of one worker at two stations
+cannot both be "first".
 
-Per scan this costs, on PostgreSQL, three statements: the lock, the look-back, and one statement
-upserting every rollup table (data-modifying CTEs). A walk-in costs one.
+Per scan this costs two statements of fixed text (nothing compiled per visit): the look-back, and
+the upserts (on PostgreSQL one statement of data-modifying CTEs; SQLite runs them one by one). A
+walk-in costs the upserts only.
 
 `rebuild()` recomputes everything from raw with set-based SQL (INSERT … SELECT … GROUP BY);
 `verify()` compares the tables with the same SELECTs and lists every difference.
@@ -27,12 +29,13 @@ upserting every rollup table (data-modifying CTEs). A walk-in costs one.
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
 from app.models import CheckIn, Station, VisitDayDistrict, VisitDayService, VisitDayStation, VisitDayWorkers
@@ -41,7 +44,6 @@ from app.services.opening_hours import LOCAL_TZ
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 SCOPES = ("city", "district", "station")
-LOCK_CLASS = 0x5952  # pg_advisory_xact_lock(class, worker id): the rollup's per-worker lock
 TABLES = (VisitDayStation, VisitDayDistrict, VisitDayService, VisitDayWorkers)
 
 
@@ -111,82 +113,129 @@ def as_date(value) -> date:
 # --- kept current, visit by visit ------------------------------------------------------------
 
 
-def _insert(dialect: str):
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+def _upsert_sql(model, columns: tuple[str, ...], select: str, add: tuple[str, ...]) -> str:
+    table = model.__tablename__
+    keys = ", ".join(c.name for c in model.__table__.primary_key.columns)
+    sets = ", ".join(f"{c} = t.{c} + excluded.{c}" for c in add)
+    # `WHERE true`: SQLite cannot otherwise tell an upsert's ON CONFLICT from a join's ON.
+    return f"INSERT INTO {table} AS t ({', '.join(columns)}) {select} WHERE true ON CONFLICT ({keys}) DO UPDATE SET {sets}"
 
 
-def _upsert(dialect: str, model, rows: list[dict], add: tuple[str, ...]):
-    table = model.__table__
-    stmt = _insert(dialect)(table).values(rows)
-    keys = [c.name for c in table.primary_key.columns]
-    return stmt.on_conflict_do_update(index_elements=keys, set_={name: table.c[name] + stmt.excluded[name] for name in add})
-
-
-def _execute(dialect: str, statements: list) -> None:
-    """On PostgreSQL one round trip for all of them (data-modifying CTEs); SQLite runs each."""
-    if dialect == "postgresql" and len(statements) > 1:
-        ctes = [statement.cte(f"rollup_{i}") for i, statement in enumerate(statements)]
-        db.session.execute(sa.select(sa.literal(1)).add_cte(*ctes))
-        return
-    for statement in statements:
-        db.session.execute(statement)
+@functools.cache
+def _record_sql(dialect: str) -> tuple[sa.TextClause, ...]:
+    """The statements counting one visit, fixed text with parameters, so nothing is compiled per
+    visit. On PostgreSQL they are one statement (data-modifying CTEs): one round trip."""
+    if dialect == "postgresql":
+        services = "jsonb_array_elements_text(CAST(:services AS jsonb)) AS sv(service)"
+    else:
+        services = "(SELECT value AS service FROM json_each(:services)) AS sv"
+    scope_rows = " UNION ALL ".join(
+        f"SELECT :day AS day, '{scope}' AS scope, {key} AS scope_key, {district} AS district_code, "
+        + ", ".join(f":{scope}_{p} AS new_{p}" for p in PERIODS)
+        for scope, key, district in (
+            ("city", "''", "''"),
+            ("district", ":district_code", ":district_code"),
+            ("station", ":station_key", ":district_code"),
+        )
+    )
+    new = tuple(f"new_{p}" for p in PERIODS)
+    statements = [
+        _upsert_sql(
+            VisitDayStation,
+            ("day", "station_id", "source", "worker_group", "district_code", "visits"),
+            "SELECT :day, :station_id, :source, :worker_group, :district_code, :visits",
+            ("visits",),
+        ),
+        _upsert_sql(
+            VisitDayDistrict,
+            ("day", "district_code", "source", "worker_group", "visits"),
+            "SELECT :day, :district_code, :source, :worker_group, :visits",
+            ("visits",),
+        ),
+        _upsert_sql(
+            VisitDayService,
+            ("day", "district_code", "service", "source", "worker_group", "visits"),
+            f"SELECT :day, :district_code, sv.service, :source, :worker_group, :visits FROM {services}",
+            ("visits",),
+        ),
+        _upsert_sql(
+            VisitDayWorkers,
+            ("day", "scope", "scope_key", "district_code", *new),
+            f"SELECT w.day, w.scope, w.scope_key, w.district_code, {', '.join('w.' + c for c in new)} FROM ({scope_rows}) AS w",
+            new,
+        ).replace(" WHERE true ", " WHERE w.new_day = 1 "),
+    ]
+    if dialect == "postgresql":
+        statements = ["WITH " + ", ".join(f"r{i} AS ({sql})" for i, sql in enumerate(statements)) + " SELECT 1"]
+    return tuple(sa.text(sql).bindparams(sa.bindparam("day", type_=sa.Date())) for sql in statements)
 
 
 def record_visit(visit: CheckIn, station: Station) -> None:
-    """Count a just-inserted visit row (flushed, so it has its id) in every rollup."""
+    """Count a just-inserted visit row (it has its id) in every rollup."""
     dialect = db.session.get_bind().dialect.name
     day = local_date(visit.checked_in_at)
-    group = visit.worker_group or ""
-    base = {"day": day, "source": visit.source, "worker_group": group, "visits": visit.headcount}
-    statements = [
-        _upsert(dialect, VisitDayStation, [{**base, "station_id": station.id, "district_code": station.district_code}], ("visits",)),
-        _upsert(dialect, VisitDayDistrict, [{**base, "district_code": station.district_code}], ("visits",)),
-    ]
-    services = sorted(set(visit.services or []))
-    if services:
-        rows = [{**base, "district_code": station.district_code, "service": service} for service in services]
-        statements.append(_upsert(dialect, VisitDayService, rows, ("visits",)))
+    params = {
+        "day": day,
+        "station_id": station.id,
+        "station_key": str(station.id),
+        "district_code": station.district_code,
+        "source": visit.source,
+        "worker_group": visit.worker_group or "",
+        "visits": visit.headcount,
+        "services": json.dumps(sorted(set(visit.services or []))),
+    }
+    firsts = {}
     if visit.source == SOURCE_SCAN and visit.worker_id is not None:
-        rows = _first_of_periods(dialect, visit, station, day)
-        if rows:
-            statements.append(_upsert(dialect, VisitDayWorkers, rows, tuple(f"new_{p}" for p in PERIODS)))
-    _execute(dialect, statements)
+        firsts = _first_of_periods(visit, station, day)
+    for scope in SCOPES:
+        params.update({f"{scope}_{p}": firsts.get(scope, {}).get(p, 0) for p in PERIODS})
+    for statement in _record_sql(dialect):
+        db.session.execute(statement, params)
 
 
-def _first_of_periods(dialect: str, visit: CheckIn, station: Station, day: date) -> list[dict]:
-    """For each scope where this scan is the worker's first of the day (and so perhaps of the
-    week, month, …), a visit_day_workers row of 0/1 increments."""
-    if dialect == "postgresql":
-        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_CLASS, visit.worker_id)))
+def _first_of_periods(visit: CheckIn, station: Station, day: date) -> dict[str, dict[str, int]]:
+    """Per scope, per period: 1 where this scan is the worker's first of that period holding
+    `day` in the scope (the city, the station's district, the station), else 0."""
     # Every period holding `day` lies within [lo, hi): look no further.
     lo_day = min(period_start(day, "week"), period_start(day, "year"))
     hi_day = max(period_end(day, "week"), period_end(day, "year"))
     lo = datetime.combine(lo_day, datetime.min.time(), LOCAL_TZ).astimezone(UTC)
     hi = datetime.combine(hi_day, datetime.min.time(), LOCAL_TZ).astimezone(UTC)
-    now = visit.checked_in_at
-
-    def nearest(scope: str, before: bool):
-        query = sa.select(sa.func.max(CheckIn.checked_in_at) if before else sa.func.min(CheckIn.checked_in_at)).where(
-            CheckIn.worker_id == visit.worker_id, CheckIn.id != visit.id, CheckIn.checked_in_at >= lo, CheckIn.checked_in_at < hi
-        )
-        query = query.where(CheckIn.checked_in_at <= now if before else CheckIn.checked_in_at > now)
-        if scope == "station":
-            query = query.where(CheckIn.station_id == station.id)
-        elif scope == "district":
-            query = query.join(Station, Station.id == CheckIn.station_id).where(Station.district_code == station.district_code)
-        return query.scalar_subquery()
-
-    columns = [nearest(scope, before).label(f"{scope}_{int(before)}") for scope in SCOPES for before in (True, False)]
-    found = db.session.execute(sa.select(*columns)).one()
-    keys = {"city": "", "district": station.district_code, "station": str(station.id)}
-    rows = []
+    params = {
+        "worker_id": visit.worker_id,
+        "visit_id": visit.id,
+        "station_id": station.id,
+        "district_code": station.district_code,
+        "lo": lo,
+        "hi": hi,
+        "now": visit.checked_in_at,
+    }
+    found = db.session.execute(_nearest_sql(), params).one()
+    flags = {}
     for i, scope in enumerate(SCOPES):
         others = [local_date(_aware(t)) for t in (found[2 * i], found[2 * i + 1]) if t is not None]
-        new = {f"new_{p}": int(not any(period_start(day, p) <= o < period_end(day, p) for o in others)) for p in PERIODS}
-        if new["new_day"]:  # not first of its day means not first of any longer period either
-            district = "" if scope == "city" else station.district_code
-            rows.append({"day": day, "scope": scope, "scope_key": keys[scope], "district_code": district, **new})
-    return rows
+        flags[scope] = {p: int(not any(period_start(day, p) <= o < period_end(day, p) for o in others)) for p in PERIODS}
+    return flags
+
+
+@functools.cache
+def _nearest_sql() -> sa.TextClause:
+    """The worker's nearest other scanned visit before and after this one, per scope, within
+    [lo, hi). The nearest on each side is enough: if any other visit lies in a period holding
+    the day, so does the nearest on that side (a period is an interval)."""
+    scopes = {
+        "city": "",
+        "district": " AND c.station_id IN (SELECT id FROM stations WHERE district_code = :district_code)",
+        "station": " AND c.station_id = :station_id",
+    }
+    base = "FROM checkins c WHERE c.worker_id = :worker_id AND c.id <> :visit_id AND c.checked_in_at >= :lo AND c.checked_in_at < :hi"
+    columns = ", ".join(
+        f"(SELECT max(c.checked_in_at) {base}{where} AND c.checked_in_at <= :now) AS {scope}_before, "
+        f"(SELECT min(c.checked_in_at) {base}{where} AND c.checked_in_at > :now) AS {scope}_after"
+        for scope, where in scopes.items()
+    )
+    moment = CheckIn.__table__.c.checked_in_at.type
+    return sa.text(f"SELECT {columns}").bindparams(*(sa.bindparam(name, type_=moment) for name in ("lo", "hi", "now")))
 
 
 def _aware(moment) -> datetime:
@@ -232,21 +281,30 @@ def rollup_selects(dialect: str) -> list[RollupSql]:
         f"SELECT {day} AS day, s.district_code, {service} AS service, c.source, COALESCE(c.worker_group, '') AS worker_group,"
         f" SUM(c.headcount) AS visits FROM checkins c JOIN stations s ON s.id = c.station_id {unnest} GROUP BY 1, 2, 3, 4, 5",
     )
-    scope_keys = {"city": "''", "district": "v.district_code", "station": "CAST(v.station_id AS TEXT)"}
-    firsts = " UNION ALL ".join(
-        f"SELECT MIN(v.day) AS day, '{scope}' AS scope, {key} AS scope_key,"
-        f" {'MIN(v.district_code)' if scope == 'station' else key} AS district_code, '{period}' AS period FROM v"
-        f" GROUP BY v.worker_id, {'' if scope == 'city' else key + ', '}{sql_period_start(dialect, 'v.day', period)}"
-        for scope, key in scope_keys.items()
-        for period in PERIODS
+    # Each scope's (worker, key, day) rows in day order per worker and key: a day is the first of
+    # its week (month, …) there when the worker's previous visit there lies before the week's
+    # start. A second visit on the same day counts 0 in every column. One sort per scope, where
+    # grouping by each period would take five.
+    scopes = {  # scope: (partition, scope_key, district_code)
+        "city": ("v.worker_id", "''", "''"),
+        "district": ("v.worker_id, v.district_code", "v.district_code", "v.district_code"),
+        "station": ("v.worker_id, v.station_id", "CAST(v.station_id AS TEXT)", "v.district_code"),
+    }
+    days = " UNION ALL ".join(
+        f"SELECT v.day, '{scope}' AS scope, {key} AS scope_key, {district} AS district_code,"
+        f" LAG(v.day) OVER (PARTITION BY {partition} ORDER BY v.day) AS prev FROM v"
+        for scope, (partition, key, district) in scopes.items()
     )
-    sums = ", ".join(f"SUM(CASE WHEN f.period = '{p}' THEN 1 ELSE 0 END) AS new_{p}" for p in PERIODS)
+    sums = ", ".join(
+        f"SUM(CASE WHEN f.prev IS NULL OR f.prev < {sql_period_start(dialect, 'f.day', p)} THEN 1 ELSE 0 END) AS new_{p}"
+        for p in PERIODS
+    )
     workers = RollupSql(
         "visit_day_workers",
         ("day", "scope", "scope_key", "district_code", *(f"new_{p}" for p in PERIODS)),
         f"WITH v AS (SELECT c.worker_id, c.station_id, s.district_code, {day} AS day FROM checkins c"
         f" JOIN stations s ON s.id = c.station_id WHERE c.source = 'scan' AND c.worker_id IS NOT NULL)"
-        f" SELECT f.day, f.scope, f.scope_key, f.district_code, {sums} FROM ({firsts}) f"
+        f" SELECT f.day, f.scope, f.scope_key, f.district_code, {sums} FROM ({days}) f"
         " GROUP BY f.day, f.scope, f.scope_key, f.district_code",
     )
     return [station, district, by_service, workers]

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from app.errors import AuthenticationFailed
 from app.extensions import db, wechat
 from app.models import Worker
 from app.models.base import utcnow
@@ -42,9 +43,26 @@ def _upsert(openid: str, unionid: str | None) -> Worker:
     return worker
 
 
-def worker_for_token(token: str) -> Worker | None:
+class WorkerGone(AuthenticationFailed):
+    """A valid token whose worker no longer exists."""
+
+    code = "unauthorized"
+    message = "登录已失效，请重新登录"
+
+
+def worker_id_for_token(token: str) -> int | None:
+    """The worker a valid, unexpired token names; no query (the check-in path locks the
+    worker's row itself, and every other path loads it with `worker`)."""
     payload = tokens.read(tokens.WORKER, token, current_app.config["WORKER_TOKEN_TTL"])
-    return db.session.get(Worker, payload.get("wid")) if payload else None
+    worker_id = payload.get("wid") if payload else None
+    return worker_id if isinstance(worker_id, int) else None
+
+
+def worker(worker_id: int) -> Worker:
+    found = db.session.get(Worker, worker_id)
+    if found is None:
+        raise WorkerGone()
+    return found
 
 
 def set_group(worker: Worker, worker_group: str | None) -> Worker:

@@ -6,13 +6,13 @@ from flask import current_app
 from app.extensions import limiter
 from app.schemas.checkins import CheckInIn, CheckInPage, CheckInQuery, CheckInResultOut, IdempotencyHeader
 from app.services import checkins as checkin_service
-from miniprogram_api.auth import current_worker, worker_auth
+from miniprogram_api.auth import current_worker, current_worker_id, worker_auth
 
 bp = APIBlueprint("mp_checkins", __name__, tag={"name": "Mini-program: check-in", "description": "签到即服务人次"})
 
 
 def _worker_key() -> str:
-    return f"mp-worker:{current_worker().id}"
+    return f"mp-worker:{current_worker_id()}"
 
 
 @bp.post("/checkins")
@@ -34,7 +34,7 @@ def _worker_key() -> str:
     },
 )
 def create_checkin(data, headers):
-    result = checkin_service.check_in(current_worker(), idempotency_key=headers.get("idempotency_key"), **data)
+    result = checkin_service.check_in(current_worker_id(), idempotency_key=headers.get("idempotency_key"), **data)
     visit = result.checkin
     body = {
         "id": visit.id,

@@ -10,7 +10,7 @@ from app.extensions import limiter
 from app.schemas.keepers import BindIn, BindOut, KeptStationsOut, PostedStationOut, StatusIn
 from app.services import keeper_codes, kept_stations, status_posts
 from app.services.keepers import keeper_of
-from miniprogram_api.auth import current_worker, worker_auth
+from miniprogram_api.auth import current_worker, current_worker_id, worker_auth
 
 bp = APIBlueprint("mp_keeper", __name__, tag={"name": "Mini-program: keepers", "description": "站点管理员绑定与实时状态"})
 NOT_YOURS = {
@@ -21,7 +21,7 @@ NOT_YOURS = {
 
 def _worker_key() -> str:
     # Keyed by the signed-in worker, so the limit sits below worker_auth (checked after it).
-    return f"mp-keeper-bind:{current_worker().id}"
+    return f"mp-keeper-bind:{current_worker_id()}"
 
 
 def _refused(response) -> bool:

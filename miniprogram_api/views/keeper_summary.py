@@ -10,7 +10,7 @@ from app.schemas.keeper_summary import KeeperSummaryOut, ReplyIn, ReplyOut
 from app.services import keeper_summary as summary_service
 from app.services import rating_replies
 from app.services.keepers import keeper_of
-from miniprogram_api.auth import current_worker, worker_auth
+from miniprogram_api.auth import current_worker, current_worker_id, worker_auth
 
 bp = APIBlueprint(
     "mp_keeper_summary", __name__, tag={"name": "Mini-program: keeper's view", "description": "站点管理员查看本站人次、评价并回复留言"}
@@ -23,7 +23,7 @@ NOT_YOURS = {
 
 def _worker_key() -> str:
     # Keyed by the signed-in keeper, so the limit sits below worker_auth (checked after it).
-    return f"mp-keeper-reply:{current_worker().id}"
+    return f"mp-keeper-reply:{current_worker_id()}"
 
 
 @bp.get("/keeper/stations/<code>/summary")

@@ -7,14 +7,14 @@ from app import reference_data as ref
 from app.extensions import limiter
 from app.schemas.ratings import MyRatingOut, RatingIn, RatingTagOut
 from app.services import ratings as rating_service
-from miniprogram_api.auth import current_worker, worker_auth
+from miniprogram_api.auth import current_worker, current_worker_id, worker_auth
 
 bp = APIBlueprint("mp_ratings", __name__, tag={"name": "Mini-program: ratings", "description": "满意度评价"})
 
 
 def _worker_key() -> str:
     # Keyed by the signed-in worker, so the limit sits below worker_auth (checked after it).
-    return f"mp-rating:{current_worker().id}"
+    return f"mp-rating:{current_worker_id()}"
 
 
 @bp.post("/checkins/<int:checkin_id>/rating")
