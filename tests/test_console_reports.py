@@ -73,3 +73,52 @@ def test_the_quality_ranking(app, fc_staff, visits):
     assert r.status_code == 200 and "FC0001 涪城临园路驿站" in r.text and "YX0001" not in r.text
     assert console.get("/console/reports/quality?format=csv").status_code == 200
     assert console.get("/console/reports/quality?format=xlsx").status_code == 200
+
+
+def test_the_visits_chart_is_per_period_with_iso_dates(app, city_staff, visits):
+    import json
+    import re
+
+    r = console_as(app, city_staff).get("/console/reports/visits?period=day&group_by=district")
+    chart = json.loads(re.search(r'<script type="application/json" id="visits-data">(.*?)</script>', r.text, re.S).group(1))
+    today = quarters.local_today().isoformat()
+    assert len(chart["periods"]) == 30 and chart["periods"][-1] == today  # ISO dates, one bar a day
+    assert (chart["scanned"][-1], chart["manual"][-1]) == (8, 0)  # the districts of a day added together
+    assert sum(chart["scanned"]) == 8
+
+
+def test_the_quarterly_form_through_a_chosen_quarter(app, fc_staff, visits):
+    console = console_as(app, fc_staff)
+    year, quarter = quarters.quarter_of(quarters.local_today())
+    r = console.get(f"/console/reports/quarterly?year={year}&quarter=1")
+    assert r.status_code == 200 and "填报到一季度" in r.text
+    if quarter > 1:
+        assert "不在本次填报范围" in r.text
+    xlsx = console.get(f"/console/reports/quarterly?year={year}&quarter=1&format=xlsx")
+    assert xlsx.status_code == 200 and "attachment" in xlsx.headers["Content-Disposition"]
+    load_workbook(io.BytesIO(xlsx.data))
+    # A year not started yet: said, and this year's form shown instead; no file.
+    r = console.get(f"/console/reports/quarterly?year={year + 1}")
+    assert r.status_code == 200 and ("warning", "年度：该年度尚未开始") in flashes(r.text)
+    r = console.get(f"/console/reports/quarterly?year={year + 1}&format=xlsx")
+    assert r.status_code == 200 and "Content-Disposition" not in r.headers
+    r = console.get("/console/reports/quarterly?quarter=7")
+    assert ("warning", "季度：季度应为 1 到 4") in flashes(r.text)
+
+
+def test_the_dashboard_shows_the_years_forms_due_and_late(app, fc_staff, city_staff, visits):
+    year, quarter = quarters.quarter_of(quarters.local_today())
+    fc = console_as(app, fc_staff)
+    due = fc.get("/console/").text.split('id="forms-due"')[1].split("</table>")[0]
+    assert due.count("<tr>") == quarter + 1  # the header and this year's quarters so far
+    assert "0 / 1" in due
+    fc.post(f"/console/reports/quarterly/{year}/{quarter}/submit")
+    due = fc.get("/console/").text.split('id="forms-due"')[1].split("</table>")[0]
+    assert "1 / 1" in due
+    city = console_as(app, city_staff).get("/console/").text.split('id="forms-due"')[1].split("</table>")[0]
+    assert "1 / 13" in city
+
+
+def test_the_plan_bars_carry_the_60_80_and_2025_marks(app, fc_staff, visits):
+    plan = console_as(app, fc_staff).get("/console/").text.split('id="plan"')[1]
+    assert "2023（60%）" in plan and "2024（80%）" in plan and "2025（100%）" in plan

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from app import reference_data as ref
 from app.extensions import db
-from app.models import AuditEntry, Inspection, KeeperCode, Rating, Station, StationKeeper
+from app.models import AuditEntry, CheckIn, Inspection, KeeperCode, Rating, Station, StationKeeper
 from app.models.base import utcnow
 from tests.console_helpers import console_as, flashes
 from tests.factories import CheckInFactory, StationFactory, WorkerFactory
@@ -251,3 +251,247 @@ def test_another_districts_rating_is_not_found(app, yx_staff, fc_staff, decision
     assert (rating.comment_status, rating.reply_status) == ("review", "review")
     r = console_as(app, fc_staff).post(f"/console/ratings/{rating.id}/{decision}")
     assert (r.status_code, r.location) == (302, "/console/stations/FC0001#ratings")
+
+
+# --- every other console page and download ------------------------------------------------------
+#
+# Each console route without a station code is listed here with the requests that check it, or
+# with why it shows no district's data. A request by 游仙区's staff must be answered without a
+# trace of 涪城区's station (code, name, host unit, comment) or district: a page or a download in
+# their own scope, or a refusal.
+
+OTHER = {"code": "FC0042", "name": "涪城临园路驿站", "host_unit": "涪城环卫所东区", "comment": "涪城站的留言"}
+MARKERS = (OTHER["code"], OTHER["name"], OTHER["host_unit"], OTHER["comment"], "涪城")
+OWN = {"code": "YX0007", "name": "游仙东津路驿站"}
+OTHER_VISITS, OWN_VISITS = 3, 2
+IMPORT_HEADER = "站点编码,站点名称,区县,地址,纬度,经度,建设方式,共建单位,开放时间,状态"
+
+
+def _import_file(row: str) -> tuple:
+    import io
+
+    return io.BytesIO("\n".join([IMPORT_HEADER, row]).encode("utf-8-sig")), "stations.csv"
+
+
+@dataclass(frozen=True)
+class Check:
+    url: str
+    method: str = "GET"
+    form: dict | None = None
+    upload: str | None = None  # a CSV row sent as the file of a multipart form
+    allowed: tuple[str, ...] = ()  # markers that are not data here (an example in instructions)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.url}"
+
+
+def _this_quarter() -> tuple[int, int]:
+    from app.services import quarters
+
+    return quarters.quarter_of(quarters.local_today())
+
+
+RATING_RULE = "/console/ratings/<int:rating_id>/<any(approve, hide, 'reply-approve', 'reply-hide'):decision>"
+# (method, rule) -> the requests that check it, or the reason it holds no district's data.
+ROUTES: dict[tuple[str, str], list[Check] | str] = {
+    ("GET", "/console/"): [Check("/console/")],
+    ("GET", "/console/stations"): [
+        Check("/console/stations"), Check("/console/stations?district=FC"), Check("/console/stations?q=涪城"),
+        Check(f"/console/stations?q={OTHER['code']}"), Check("/console/stations?per_page=100&page=1"),
+    ],
+    ("GET", "/console/stations/map"): [Check("/console/stations/map"), Check("/console/stations/map?district=FC")],
+    ("GET", "/console/stations/new"): [Check("/console/stations/new")],
+    ("POST", "/console/stations/new"): [
+        Check("/console/stations/new", "POST", {**EDIT_FORM, "code": OTHER["code"], "name": "抢注的驿站"}),
+        Check("/console/stations/new", "POST", {**EDIT_FORM, "name": "抢注的驿站"}),
+    ],
+    ("GET", "/console/import"): [Check("/console/import")],
+    ("POST", "/console/import"): [
+        Check("/console/import", "POST", upload=f"{OTHER['code']},改名,游仙区,绵阳市游仙区东津路1号,31.47,104.77,自建,,24小时,已建成"),
+        Check("/console/import", "POST", upload=",新驿站,涪城区,绵阳市涪城区临园路9号,31.45,104.74,自建,,24小时,已建成"),
+    ],
+    ("POST", "/console/import/confirm"): "test_another_staff_members_staged_import_cannot_be_confirmed",
+    ("GET", "/console/import/template.<fmt>"): [
+        Check("/console/import/template.csv"), Check("/console/import/template.xlsx", allowed=("涪城",)),
+    ],
+    ("GET", "/console/reports"): [Check("/console/reports")],
+    ("GET", "/console/reports/visits"): [
+        Check("/console/reports/visits"), Check("/console/reports/visits?group_by=station&period=month"),
+        Check("/console/reports/visits?group_by=station&format=csv"), Check("/console/reports/visits?group_by=station&format=xlsx"),
+        Check("/console/reports/visits?district=FC"), Check("/console/reports/visits?district=FC&format=csv"),
+        Check(f"/console/reports/visits?station={OTHER['code']}"), Check(f"/console/reports/visits?station={OTHER['code']}&format=xlsx"),
+    ],
+    ("GET", "/console/reports/quarterly"): [
+        Check("/console/reports/quarterly"), Check("/console/reports/quarterly?format=xlsx"),
+        Check("/console/reports/quarterly?quarter=1&format=xlsx"), Check("/console/reports/quarterly?district=FC"),
+        Check("/console/reports/quarterly?district=涪城区&format=xlsx"),
+    ],
+    ("POST", "/console/reports/quarterly/<int:year>/<int:quarter>/submit"): "test_filing_the_quarterly_form_files_the_own_district_only",
+    ("GET", "/console/reports/quality"): [
+        Check("/console/reports/quality"), Check("/console/reports/quality?district=FC"),
+        Check("/console/reports/quality?format=csv"), Check("/console/reports/quality?district=FC&format=xlsx"),
+    ],
+    ("GET", "/console/audit"): [
+        Check("/console/audit"), Check(f"/console/audit?entity_id={OTHER['code']}"), Check("/console/audit?action=station.update"),
+    ],
+    ("POST", RATING_RULE): "test_another_districts_rating_is_not_found",
+    ("GET", "/console/login"): "the sign-in form: no data (signed in, it redirects to the dashboard)",
+    ("POST", "/console/login"): "signing in: no data",
+    ("POST", "/console/logout"): "signing out: no data",
+    ("GET", "/console/static/<path:filename>"): "the console's own CSS and JavaScript",
+    ("GET", "/console/vendor/<name>"): "ECharts and Leaflet from node_modules",
+}  # fmt: skip
+CHECKS = [check for checks in ROUTES.values() if isinstance(checks, list) for check in checks]
+
+
+def test_every_console_route_has_a_scope_check(app):
+    """Read from app.url_map: a new console page or download cannot escape the scope check."""
+    routed = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule == "/console" or rule.rule.startswith("/console/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    covered = {(p.method, p.rule) for p in PAGES} | set(ROUTES)
+    assert routed - covered == set(), "console routes without a scope check: add them to PAGES or ROUTES"
+    assert covered - routed == set(), "scope checks for routes that no longer exist"
+    named = {reason for reason in ROUTES.values() if isinstance(reason, str) and reason.startswith("test_")}
+    assert all(name in globals() for name in named), "ROUTES names a test that does not exist"
+
+
+@pytest.fixture
+def other_district(app_ctx, fc_staff):
+    """涪城区's station with visits, ratings (one comment waiting for review, one public), an
+    audited change, an investment and a filed quarterly form; 游仙区's own station with visits."""
+    from decimal import Decimal
+
+    from app.models import Investment
+    from app.services import audit, quarterly, rollups
+    from app.services.actor import Actor
+
+    other = StationFactory(code=OTHER["code"], name=OTHER["name"], host_unit=OTHER["host_unit"], status="built")
+    own = StationFactory(code=OWN["code"], name=OWN["name"], district_code="YX", address="绵阳市游仙区东津路", lat=31.4765, lng=104.779)
+    for station, n in ((other, OTHER_VISITS), (own, OWN_VISITS)):
+        for _ in range(n):
+            rollups.record_visit(CheckInFactory(station=station, worker=WorkerFactory()), station)
+    checkins = db.session.scalars(sa.select(CheckIn).where(CheckIn.station_id == other.id).order_by(CheckIn.id)).all()
+    for visit, status in zip(checkins, ("review", "published"), strict=False):
+        rating = Rating(checkin_id=visit.id, station_id=other.id, worker_id=visit.worker_id, score=2, comment=OTHER["comment"])
+        rating.comment_status = status
+        db.session.add(rating)
+    year, quarter = _this_quarter()
+    db.session.add(Investment(station_id=other.id, district_code="FC", year=year, quarter=quarter, union_amount=Decimal("12.5")))
+    fc = Actor(staff=fc_staff)
+    after = {"name": OTHER["name"], "host_unit": OTHER["host_unit"]}
+    audit.record(fc, "station.update", "station", OTHER["code"], district_code="FC", after=after)
+    db.session.commit()
+    quarterly.submit(fc, year, quarter)
+    db.session.commit()
+    return other, own
+
+
+ECHOES = re.compile(r'(value|href)="[^"]*"')
+
+
+def _text(r) -> str:
+    """What a response shows: the page (without its attributes, which echo what was typed: the
+    search box, the form's values, the filters in links), or the download's cells."""
+    kind = r.headers.get("Content-Type", "")
+    if "spreadsheetml" in kind:
+        import io
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(r.data))
+        return "\n".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None)
+    return ECHOES.sub("", r.data.decode("utf-8-sig"))
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=str)
+def test_other_pages_show_nothing_of_another_district(app, yx_staff, other_district, check):
+    before = observable(OTHER["code"])
+    console = console_as(app, yx_staff)
+    if check.upload is not None:
+        r = console.post(check.url, {"file": _import_file(check.upload)}, content_type="multipart/form-data")
+    elif check.method == "POST":
+        r = console.post(check.url, check.form)
+    else:
+        r = console.get(check.url)
+    if r.status_code == 302:
+        assert "/console/login" not in r.location
+        r = console.follow(r)
+    assert r.status_code in (200, 403, 404, 422), (r.status_code, r.text[:300])
+    text = _text(r)
+    leaked = [m for m in MARKERS if m in text and m not in check.allowed]
+    assert leaked == [], f"{check}: shows {leaked}"
+    assert observable(OTHER["code"]) == before
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Station)) == 2  # nothing registered or imported
+
+
+def _chart(html: str, name: str):
+    import json
+
+    return json.loads(re.search(rf'<script type="application/json" id="{name}">(.*?)</script>', html, re.S).group(1))
+
+
+def test_the_dashboard_counts_only_the_own_district(app, yx_staff, city_staff, other_district):
+    yx = console_as(app, yx_staff).get("/console/").text
+    assert f'<div class="n">{OWN_VISITS}</div><div class="t">今日服务人次' in yx
+    assert f'<div class="n">{OWN_VISITS}</div><div class="t">今日服务人数' in yx
+    assert "近 30 天平均满意度（0 次评价）" in yx  # the other district's ratings are not averaged in
+    assert sum(day["scanned"] for day in _chart(yx, "trend-data")) == OWN_VISITS  # the trend chart too
+    due = yx.split('id="forms-due"')[1].split("</table>")[0]
+    assert "0 / 1" in due and "1 / 1" not in due  # its own form only: 涪城区's filing is not counted
+    city = console_as(app, city_staff).get("/console/").text
+    assert f'<div class="n">{OWN_VISITS + OTHER_VISITS}</div><div class="t">今日服务人次' in city
+    assert "近 30 天平均满意度（2 次评价）" in city
+
+
+def test_the_reports_count_only_the_own_district(app, yx_staff, other_district):
+    console = console_as(app, yx_staff)
+    visits = console.get("/console/reports/visits").text
+    assert f"共 {OWN_VISITS} 人次" in visits
+    assert sum(_chart(visits, "visits-data")["scanned"]) == OWN_VISITS  # the chart too
+    form = console.get("/console/reports/quarterly").text
+    assert "12.50" not in form  # 涪城区's investment
+    status = form.split('id="quarterly-status"')[1]
+    assert "游仙区" in status and "已报送 0" in status  # 涪城区's filed form is neither shown nor counted
+    quality = console.get("/console/reports/quality").text
+    assert OWN["code"] in quality
+
+
+def test_filing_the_quarterly_form_files_the_own_district_only(app, yx_staff, other_district):
+    from app.models import QuarterlySubmission
+
+    year, quarter = _this_quarter()
+    console = console_as(app, yx_staff)
+    r = console.post(f"/console/reports/quarterly/{year}/{quarter}/submit")
+    assert r.status_code == 302
+    assert not any(m for m in MARKERS if m in console.follow(r).text)
+    filed = db.session.execute(sa.select(QuarterlySubmission.district_code).where(QuarterlySubmission.year == year)).scalars().all()
+    assert sorted(filed) == ["FC", "YX"]  # 游仙区's own, and 涪城区's from before, untouched
+
+
+def test_another_staff_members_staged_import_cannot_be_confirmed(app, fc_staff, yx_staff, other_district):
+    fc = console_as(app, fc_staff)
+    r = fc.post(
+        "/console/import",
+        {"file": _import_file(",新驿站,涪城区,绵阳市涪城区临园路9号,31.45,104.74,自建,,24小时,已建成")},
+        content_type="multipart/form-data",
+    )
+    token = re.search(r'name="token" value="([^"]+)"', r.text).group(1)
+    r = console_as(app, yx_staff).post("/console/import/confirm", {"token": token})
+    assert r.status_code == 410 and not any(m for m in MARKERS if m in r.text)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Station)) == 2
+
+
+def test_another_districts_station_in_a_report_filter_answers_like_a_missing_one(app, yx_staff, other_district):
+    console = console_as(app, yx_staff)
+    other = console.get(f"/console/reports/visits?station={OTHER['code']}")
+    missing = console.get("/console/reports/visits?station=FC9999")
+    assert other.status_code == missing.status_code
+    assert _page(other).replace(OTHER["code"], "FC9999") == _page(missing)
+    assert console.get("/console/reports/visits?district=FC&format=csv").headers.get("Content-Disposition") is None  # no file
+    for url in ("/console/reports/quarterly?district=FC", "/console/reports/quarterly?district=涪城区&format=xlsx"):
+        r = console.get(url)
+        assert r.status_code == 403 and "只能查看本区县的报表" in r.text

@@ -16,6 +16,8 @@ from app.services import plan_progress, quarterly, quarters, satisfaction, visit
 from app.services import stations as station_service
 
 TREND_DAYS = 30
+# 附件1's marks on each district's bar: 60 % of the 2025 total by 2023, 80 % by 2024, all by 2025.
+PLAN_MARKS = {2023: "60%", 2024: "80%", 2025: "100%"}
 
 
 def _figures(report) -> dict:
@@ -32,7 +34,9 @@ def dashboard():
     trend = visit_report.report_for(who, since=today - timedelta(days=TREND_DAYS - 1), until=today, group_by="city", period="day")
     ratings = satisfaction.satisfaction(who, since=today - timedelta(days=29), until=today)["overall"]
     by_status = [(code, name, station_service.list_stations(who, status=code, per_page=1).total) for code, name in ref.STATION_STATUSES]
-    year, quarter = quarters.quarter_of(today)
+    year, _quarter = quarters.quarter_of(today)
+    # This year's quarters so far, newest first: the one due next and the ones filed late or not at all.
+    forms = [quarterly.submission_status(who, year, q) for q in reversed(quarters.QUARTER_NAMES) if quarters.has_started(year, q, today)]
     return render_template(
         "console/dashboard.html",
         today=_figures(day),
@@ -41,5 +45,6 @@ def dashboard():
         ratings=ratings,
         by_status=by_status,
         plan=plan_progress.plan_progress(who),
-        forms=quarterly.submission_status(who, year, quarter),
+        forms=forms,
+        plan_marks=PLAN_MARKS,
     )

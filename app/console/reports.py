@@ -12,10 +12,12 @@ from marshmallow import ValidationError
 from app import reference_data as ref
 from app.console import bp
 from app.console.common import actor, field_errors, visible_districts
-from app.errors import DomainError
+from app.errors import DomainError, InvalidInput
 from app.schemas.report_quarterly import QuarterlyQuery
 from app.schemas.report_visits import SOURCES, VisitReportQuery
 from app.services import quality, quarterly, quarterly_xlsx, quarters, report_export, visit_report
+
+FIELD_NAMES = {"year": "年度", "quarter": "季度", "district": "区县", "format": "格式", "_form": "查询条件"}
 
 
 def _attachment(content: bytes, mimetype: str, filename: str) -> Response:
@@ -38,12 +40,13 @@ def reports():
 @bp.get("/reports/visits")
 def report_visits():
     today = quarters.local_today()
-    defaults = {"from": (today - timedelta(days=29)).isoformat(), "to": today.isoformat(), "group_by": "district", "period": "day"}
+    # A month by district and by week: one screen for city staff (13 districts × 5 weeks).
+    defaults = {"from": (today - timedelta(days=29)).isoformat(), "to": today.isoformat(), "group_by": "district", "period": "week"}
     names = ("from", "to", "group_by", "period", "district", "station", "worker_group", "source", "format")
     raw = {**defaults, **{k: v.strip() for k, v in request.args.items() if k in names and v.strip()}}
     query, errors = _load(VisitReportQuery(), raw)
     fmt = query.pop("format", "json")
-    report = data = None
+    report = data = chart = None
     try:
         report = visit_report.report_for(actor(), **query)
     except DomainError as error:
@@ -53,9 +56,11 @@ def report_visits():
         return _attachment(content, mimetype, filename)
     if report is not None:
         data = visit_report.as_dict(report)
+        chart = _chart(data["rows"])
     return render_template(
         "console/report_visits.html",
         data=data,
+        chart=chart,
         args=raw,
         errors=errors,
         districts=visible_districts(),
@@ -66,26 +71,44 @@ def report_visits():
     )
 
 
+def _chart(rows: list[dict]) -> dict:
+    """The chart's series: one stacked bar (scanned, manual) per period, the groups of a period
+    (districts, stations) added together; periods as ISO dates."""
+    periods: dict[str, list[int]] = {}
+    for r in rows:
+        pair = periods.setdefault(r["period_start"].isoformat(), [0, 0])
+        pair[0] += r["scanned"]
+        pair[1] += r["manual"]
+    return {"periods": list(periods), "scanned": [v[0] for v in periods.values()], "manual": [v[1] for v in periods.values()]}
+
+
 @bp.get("/reports/quarterly")
 def report_quarterly():
+    """附件3 for a year, filled in through a quarter (default: this year's current quarter, a past
+    year's fourth), for the staff member's district (city staff: the city or any district); the
+    XLSX of the same; and the year's submissions."""
     today = quarters.local_today()
-    raw = {k: v.strip() for k, v in request.args.items() if k in ("year", "district", "format") and v.strip()}
+    raw = {k: v.strip() for k, v in request.args.items() if k in ("year", "quarter", "district", "format") and v.strip()}
     raw.setdefault("year", str(today.year))
     query, errors = _load(QuarterlyQuery(), raw)
-    if "year" not in query:
-        query["year"] = today.year
     fmt = query.pop("format", "json")
     who = actor()
-    form = quarterly.quarterly_form(who, query["year"], query.get("district"))
-    if fmt == "xlsx":
+    try:
+        form = quarterly.quarterly_form(who, query.get("year", today.year), query.get("district"), quarter=query.get("quarter"))
+    except InvalidInput as error:  # a year or quarter not started yet: said, and this year shown
+        errors = {**errors, **(field_errors(error.details) or {"_form": [error.message]})}
+        query = {k: v for k, v in query.items() if k == "district" and k not in (error.details or {})}
+        form = quarterly.quarterly_form(who, today.year, query.get("district"))
+    # Another district (district staff): Forbidden, the refusal page, before anything is shown.
+    if fmt == "xlsx" and not errors:
         return _attachment(quarterly_xlsx.render(form), quarterly_xlsx.MIMETYPE, quarterly_xlsx.filename(form))
-    statuses = [
-        quarterly.submission_status(who, query["year"], q) for q in quarters.QUARTER_NAMES if quarters.has_started(query["year"], q, today)
-    ]
+    year = form["year"]
+    statuses = [quarterly.submission_status(who, year, q) for q in quarters.QUARTER_NAMES if quarters.has_started(year, q, today)]
     for name, messages in errors.items():
-        flash(f"参数“{name}”无效：{'；'.join(messages)}", "warning")
+        flash(f"{FIELD_NAMES.get(name, name)}：{'；'.join(messages)}", "warning")
     return render_template(
-        "console/report_quarterly.html", form=form, statuses=statuses, year=query["year"], district=query.get("district") or "",
+        "console/report_quarterly.html", form=form, statuses=statuses, year=year, district=query.get("district") or "",
+        quarter=query.get("quarter") or "", quarter_names=quarters.QUARTER_NAMES,
         districts=visible_districts(), years=range(quarters.FIRST_YEAR + 1, today.year + 1),
     )  # fmt: skip
 

@@ -1,9 +1,9 @@
 """The staff console in a real browser (Debian's Chromium, headless, through Playwright) against
 the app served by gunicorn on loopback: a district staff member signs in, reads the dashboard,
 registers a station (seeing a validation error first), downloads its sign, imports a file with a
-bad row and then a good one, looks at the map and the reports, files the quarterly form; another
-district's staff member cannot reach that station by its URL. Each main page is photographed to
-artifacts/screenshots/ for people to look at."""
+bad row and then a good one, looks at the map and the reports, files the quarterly form, reads
+the dashboard again and signs out; another district's staff member cannot reach that station by
+its URL. Each main page is photographed to artifacts/screenshots/ for people to look at."""
 
 from __future__ import annotations
 
@@ -44,12 +44,12 @@ def shot(page, screenshots, name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def journey(chromium, console_server):
+def journey(console_server, chromium):
     """What the district staff member's session left behind: the registered station's code."""
     return {}
 
 
-def test_district_staff_work_through_the_console(chromium, console_server, screenshots, journey):
+def test_district_staff_work_through_the_console(console_server, chromium, screenshots, journey):
     server = console_server
     context, page, js_errors = sign_in(chromium, server, "fc.e2e")
     base = server.base_url
@@ -128,16 +128,32 @@ def test_district_staff_work_through_the_console(chromium, console_server, scree
     assert "station.create" in page.locator("#audit-table").inner_text()
     shot(page, screenshots, "11-audit")
 
+    # Back at the dashboard: the two new stations (both built) and this quarter's form, filed.
+    page.goto(f"{base}/console/")
+    page.wait_for_selector("#trend-chart[data-ready='1']")
+    statuses = page.locator("#by-status").inner_text()
+    assert re.search(r"已建成\s+2", statuses), statuses
+    label = quarters.QUARTER_NAMES[quarter]
+    assert re.search(rf"{label}\s+\S+\s+1 / 1", page.locator("#forms-due").inner_text())
+    assert "涪城区" in page.locator("#plan").inner_text()
+    shot(page, screenshots, "12-dashboard-after")
+
     # A tablet's width still works: the station page on an iPad-sized screen.
     page.set_viewport_size({"width": 820, "height": 1180})
     page.goto(f"{base}/console/stations/{code}")
-    shot(page, screenshots, "12-station-tablet")
+    shot(page, screenshots, "13-station-tablet")
+
+    # Signing out ends the session: the console asks to sign in again.
+    page.click(".who button[type=submit]")
+    page.wait_for_url(re.compile(r".*/console/login$"))
+    page.goto(f"{base}/console/")
+    assert "/console/login" in page.url
 
     assert js_errors == []
     context.close()
 
 
-def test_another_districts_staff_cannot_reach_the_station(chromium, console_server, screenshots, journey):
+def test_another_districts_staff_cannot_reach_the_station(console_server, chromium, screenshots, journey):
     code = journey.get("code")
     if code is None:
         pytest.fail("the district journey did not register a station")
@@ -146,7 +162,7 @@ def test_another_districts_staff_cannot_reach_the_station(chromium, console_serv
         response = page.goto(f"{console_server.base_url}{url}")
         assert response.status == 404, url
         assert "未找到该站点" in page.content()
-    shot(page, screenshots, "13-other-district-404")
+    shot(page, screenshots, "14-other-district-404")
     page.goto(f"{console_server.base_url}/console/stations")
     assert code not in page.locator("#station-table").inner_text()
     context.close()

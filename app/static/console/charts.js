@@ -31,16 +31,10 @@
     stacked(trendEl, trend.map(function (d) { return d.day.slice(5); }),
       trend.map(function (d) { return d.scanned; }), trend.map(function (d) { return d.manual; }));
   }
-  var rows = read("visits-data");
+  var visits = read("visits-data");
   var visitsEl = document.getElementById("visits-chart");
-  if (rows && visitsEl) {
-    // One bar per period: the groups (districts, stations) of a period added together.
-    var periods = [], scanned = {}, manual = {};
-    rows.forEach(function (r) {
-      var key = r.period_start;
-      if (!(key in scanned)) { periods.push(key); scanned[key] = 0; manual[key] = 0; }
-      scanned[key] += r.scanned; manual[key] += r.manual;
-    });
-    stacked(visitsEl, periods, periods.map(function (k) { return scanned[k]; }), periods.map(function (k) { return manual[k]; }));
+  if (visits && visitsEl) {
+    // One bar per period (ISO dates), the report's groups of a period added together.
+    stacked(visitsEl, visits.periods, visits.scanned, visits.manual);
   }
 })();
