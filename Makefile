@@ -11,7 +11,7 @@ FONT   := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 CHROMIUM := /usr/bin/chromium
 NODE_STAMP := node_modules/.installed
 
-.PHONY: install system-deps browser-deps run migrate seed test lint format bench clean
+.PHONY: install system-deps browser-deps run migrate seed test lint format bench bench-quick clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,12 @@ format: install
 bench: install
 	@command -v wrk >/dev/null || { apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }; }
 	$(BIN)/python -m bench.run
+
+# A smoke run of the same benchmarks: small data sets, 3 s load runs (about a minute); its
+# figures go to artifacts/bench-quick.md, not bench/RESULTS.md.
+bench-quick: install
+	@command -v wrk >/dev/null || { apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }; }
+	$(BIN)/python -m bench.run --quick
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache node_modules artifacts

@@ -9,11 +9,14 @@ import os
 import psycopg
 import requests
 
-from bench import load
+from bench import load, settings
 from bench.server import Server
 
-WORKERS = 60_000  # more than a run can use: every request is a distinct worker, so a new visit
-SECONDS = int(os.environ.get("YIZHAN_BENCH_SECONDS", "15"))
+
+def _workers() -> int:
+    """More than a run can use: every request is a distinct worker, so a new visit."""
+    return 5_000 if settings.quick() else 60_000
+
 
 _CHECKIN_SCRIPT = """
 local tokens = {}
@@ -69,7 +72,7 @@ def _worker_tokens(server: Server, path: str) -> None:
     dsn = server.env["DATABASE_URL"].replace("+psycopg", "")
     with psycopg.connect(dsn) as conn:
         with conn.cursor().copy("COPY workers (openid, created_at, last_seen_at) FROM STDIN") as copy:
-            for n in range(WORKERS):
+            for n in range(_workers()):
                 copy.write_row((f"o-bench-{n:07d}", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"))
         ids = [row[0] for row in conn.execute("SELECT id FROM workers WHERE openid LIKE 'o-bench-%' ORDER BY id")]
     # The same format and salt as app.services.tokens: the bench signs what the app will accept.
@@ -87,10 +90,12 @@ def run(server: Server, tmpdir: str) -> list[load.LoadResult]:
     scan = _station_scan(server, server.login())
     tokens = os.path.join(tmpdir, "tokens.txt")
     _worker_tokens(server, tokens)
-    hello = load.run("hello world (GET /api/mp/v1/ping)", f"{server.base_url}/api/mp/v1/ping", seconds=SECONDS)
+    hello = load.run("hello world (GET /api/mp/v1/ping)", f"{server.base_url}/api/mp/v1/ping", seconds=settings.seconds())
     before = _visits(server)
     script = _CHECKIN_SCRIPT % {"scan": scan, "tokens": tokens, "threads": 2}
-    checkin = load.run("check-in (POST /api/mp/v1/checkins, a new worker each)", f"{server.base_url}/api/mp/v1/checkins", script, SECONDS)
+    checkin = load.run(
+        "check-in (POST /api/mp/v1/checkins, a new worker each)", f"{server.base_url}/api/mp/v1/checkins", script, settings.seconds()
+    )
     written = _visits(server) - before
     # wrk counts the answers it read; the server may finish a few requests in flight at the end.
     met = checkin.requests_per_s >= 1000 and checkin.p99_ms <= 50 and checkin.errors == 0

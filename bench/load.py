@@ -35,14 +35,29 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run(what: str, url: str, script: str = "", seconds: int = 15, connections: int = 16, threads: int = 2) -> LoadResult:
+def run(what: str, url: str, script: str = "", seconds: int = 15, connections: int = 16, threads: int = 2, timeout: int = 2) -> LoadResult:
+    """timeout: seconds before wrk counts a request as an error (wrk's default: 2)."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is missing: apt-get install wrk (make bench installs it)")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script + _DONE)
     try:
         out = subprocess.run(
-            ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", lua.name, url],
+            [
+                "wrk",
+                "-t",
+                str(threads),
+                "-c",
+                str(connections),
+                "-d",
+                f"{seconds}s",
+                "--timeout",
+                f"{timeout}s",
+                "--latency",
+                "-s",
+                lua.name,
+                url,
+            ],
             capture_output=True,
             text=True,
             check=True,

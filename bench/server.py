@@ -67,13 +67,19 @@ def _flask(env: dict, *args: str) -> None:
 
 
 @contextlib.contextmanager
-def running_app(workers: int = 2, env: dict | None = None, name: str | None = None):
+def running_app(workers: int = 2, env: dict | None = None, name: str | None = None, keep: bool = False, prepare=None):
     """gunicorn on a fresh PostgreSQL database (migrated, reference data, one city staff
-    account), in the production configuration unless `env` says otherwise."""
+    account), in the production configuration unless `env` says otherwise.
+
+    keep: the database is kept (created when missing, migrated) and left in place afterwards;
+    `prepare(env)` runs after the migration and before gunicorn starts (a data load)."""
     name = name or f"yizhan_bench_{os.getpid()}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not keep and exists:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        if not keep or not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
     port = _free_port()
     env = {
         **os.environ,
@@ -96,9 +102,10 @@ def running_app(workers: int = 2, env: dict | None = None, name: str | None = No
     with tempfile.TemporaryFile() as log:
         process = None
         try:
-            _flask(env, "db", "upgrade")
-            _flask(env, "seed", "reference")
-            _flask(env, "staff", "create", "--username", STAFF_USER, "--role", "city", "--name", "bench", "--password", STAFF_PASSWORD)
+            # flask db upgrade, flask seed reference, flask staff create: in one process.
+            subprocess.run([sys.executable, "-m", "bench.setup_db"], env=env, cwd=ROOT, check=True, capture_output=True)
+            if prepare is not None:
+                prepare(env)
             process = subprocess.Popen(
                 [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null", "wsgi:app"],
                 env=env,
@@ -113,8 +120,14 @@ def running_app(workers: int = 2, env: dict | None = None, name: str | None = No
             if process is not None:
                 process.send_signal(signal.SIGTERM)
                 process.wait(timeout=30)
-            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if not keep:
+                with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def drop_database(name: str) -> None:
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _wait_healthy(base_url: str, process: subprocess.Popen, log, timeout: float = 30) -> None:

@@ -9,7 +9,7 @@ Per district (or the whole city, all districts summed) and year, one row per qua
   (self_built = 工会自建, co_built = 与有关单位共建);
 - 投入资金 总计 / 工会投入 / 政府投入 / 其他资金: the quarter's recorded investments, in 万元;
 - 服务户外劳动者（人次）: visits of the quarter's days (China time), scanned plus manual, from
-  `visit_counts.headcount_by`.
+  `visit_counts.headcount_by_range` (one query for all the quarters).
 
 Retired stations: a station was built, so it stays in the 新建 count of its quarter and in the
 截止上季度 count of every quarter that starts before the day it was retired; from the first
@@ -35,7 +35,7 @@ from app.models import District, QuarterlySubmission, Station
 from app.models.station import STATUS_PLANNED
 from app.services import audit, investments, quarters
 from app.services.actor import Actor
-from app.services.visit_counts import headcount_by
+from app.services.visit_counts import headcount_by_range
 
 TITLE = "绵阳市工会户外劳动者服务站点建设进度统计表"
 CITY_UNION = ref.CITY_UNION
@@ -128,8 +128,10 @@ def quarterly_form(
     filled_by: str | None = None,
     phone: str | None = None,
     today: date | None = None,
+    raw_visits: bool = False,
 ) -> dict:
-    """The form's figures, as JSON-ready values (money as Decimal)."""
+    """The form's figures, as JSON-ready values (money as Decimal). raw_visits: sum the visits
+    from the raw check-ins instead of the rollups (the same figures, slowly: checks, benchmarks)."""
     today = today or quarters.local_today()
     district_row = resolve_district(actor, district)
     through = _through_quarter(year, quarter, today)
@@ -137,13 +139,15 @@ def quarterly_form(
     counts = station_counts(year, through, codes)
     money = investments.totals_by_quarter(year, codes)
     submissions = _submissions(year, district_row.code) if district_row else {}
+    edges = [quarters.first_day(year, q) for q in range(1, through + 1)] + [quarters.next_first_day(year, through)]
+    visits_by_quarter = headcount_by_range(edges, district_codes=codes, raw=raw_visits)
     rows = []
     for q, name in quarters.QUARTER_NAMES.items():
         due = quarters.due_date(year, q)
         row = {"quarter": q, "label": name, "due_date": due, "included": q <= through}
         if q <= through:
-            start, end = quarters.bounds(year, q)
-            visits = _visits(start, end, codes)
+            counts_q = visits_by_quarter[q - 1]
+            visits = {"scan": counts_q["scan"], "manual": counts_q["manual"], "total": counts_q["scan"] + counts_q["manual"]}
             row |= {
                 "built_before": counts[f"before_{q}"],
                 "built_new": counts[f"new_{q}"],
@@ -191,13 +195,6 @@ def _phone(staff, district_row: District | None) -> str:
     if district_row is not None:
         return district_row.union_phone or ""
     return CITY_PHONE
-
-
-def _visits(start: date, end: date, codes: list[str] | None) -> dict:
-    counts = headcount_by(start, end, by="district", district_codes=codes)
-    scan = sum(c.get("scan", 0) for c in counts.values())
-    manual = sum(c.get("manual", 0) for c in counts.values())
-    return {"scan": scan, "manual": manual, "total": scan + manual}
 
 
 # --- submissions ---------------------------------------------------------------------------------

@@ -296,8 +296,7 @@ def rollup_selects(dialect: str) -> list[RollupSql]:
         for scope, (partition, key, district) in scopes.items()
     )
     sums = ", ".join(
-        f"SUM(CASE WHEN f.prev IS NULL OR f.prev < {sql_period_start(dialect, 'f.day', p)} THEN 1 ELSE 0 END) AS new_{p}"
-        for p in PERIODS
+        f"SUM(CASE WHEN f.prev IS NULL OR f.prev < {sql_period_start(dialect, 'f.day', p)} THEN 1 ELSE 0 END) AS new_{p}" for p in PERIODS
     )
     workers = RollupSql(
         "visit_day_workers",

@@ -75,6 +75,29 @@ def headcount_by_raw(
     return _totals(db.session.execute(query))
 
 
+def headcount_by_range(edges: list[date], *, district_codes: Collection[str] | None = None, raw: bool = False) -> dict[int, dict[str, int]]:
+    """{i: {"scan": n, "manual": n}} for each range [edges[i], edges[i + 1]) of consecutive days,
+    summed over the districts (all with None): one query for all the ranges (a quarterly form's
+    four quarters). raw: from the raw check-ins (slow at scale: for checks and benches)."""
+    if raw:
+        column = CheckIn.checked_in_at
+        bounds = [_local_midnight(day) for day in edges]
+        source, visits, district = CheckIn.source, CheckIn.headcount, Station.district_code
+    else:
+        column, bounds = VisitDayDistrict.day, list(edges)
+        source, visits, district = VisitDayDistrict.source, VisitDayDistrict.visits, VisitDayDistrict.district_code
+    which = sa.case(*[(column < bound, i) for i, bound in enumerate(bounds[1:])], else_=-1).label("which")
+    query = sa.select(which, source, sa.func.sum(visits)).where(column >= bounds[0], column < bounds[-1]).group_by(which, source)
+    if raw:
+        query = query.join(Station, Station.id == CheckIn.station_id)
+    if district_codes is not None:
+        query = query.where(district.in_(list(district_codes)))
+    totals = {i: {"scan": 0, "manual": 0} for i in range(len(edges) - 1)}
+    for i, src, count in db.session.execute(query):
+        totals[int(i)][src] += int(count or 0)
+    return totals
+
+
 def _totals(rows) -> dict[str | int, dict[str, int]]:
     totals: dict[str | int, dict[str, int]] = {}
     for group, source, count in rows:
