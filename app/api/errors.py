@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from apiflask import APIFlask, HTTPError
-from flask import request
+from flask import abort, request
 from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -81,6 +81,14 @@ def status_of(error: DomainError) -> int:
 
 
 def register_error_handlers(app: APIFlask) -> None:
+    @app.before_request
+    def _refuse_nul_in_path():
+        # No route names a NUL character, and PostgreSQL cannot compare one (psycopg raises, a
+        # 500): a path with one is a path that does not exist. Query and body strings are
+        # refused by the schemas' String field (422).
+        if "\x00" in request.path:
+            abort(404)
+
     @app.error_processor
     def _http_error(error: HTTPError):
         code, message = HTTP_ERRORS.get(error.status_code, ("http_error", "请求无法处理"))

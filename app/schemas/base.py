@@ -19,7 +19,7 @@ class String(fields.String):
     """Text as people type it: surrounding blanks are dropped, and an optional field left
     blank is None (so a name of spaces fails its length check instead of being stored)."""
 
-    default_error_messages = {**_COMMON, "invalid": "应为文本", "invalid_utf8": "不是有效的 UTF-8 文本"}
+    default_error_messages = {**_COMMON, "invalid": "应为文本", "invalid_utf8": "不是有效的 UTF-8 文本", "nul": "不能含有空字符（\\u0000）"}
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
         if self.allow_none and isinstance(value, str) and not value.strip():
@@ -27,7 +27,10 @@ class String(fields.String):
         return super().deserialize(value, attr, data, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:  # PostgreSQL cannot store or compare it: refused here, not a 500 there
+            raise self.make_error("nul")
+        return text.strip()
 
 
 class Secret(fields.String):
@@ -91,9 +94,18 @@ def between(min: float, max: float) -> validate.Range:  # noqa: A002
     return validate.Range(min=min, max=max, error=f"应在 {min} 到 {max} 之间")
 
 
+# A page number past this is refused (422) rather than handed to the database as an OFFSET that
+# overflows (a 500); no list is that long.
+PAGE_MAX = 100_000
+
+
+def page_number() -> Integer:
+    return Integer(load_default=1, validate=validate.Range(min=1, max=PAGE_MAX, error=f"页码应在 1 到 {PAGE_MAX} 之间"))
+
+
 class PageQuery(BaseSchema):
-    page = Integer(load_default=1, validate=validate.Range(min=1, error="页码从 1 开始"))
-    per_page = Integer(load_default=20, validate=between(1, 100))
+    page = page_number()
+    per_page = Integer(load_default=20, validate=between(1, 100), metadata={"description": "每页条数，最多 100；超过为 422"})
 
 
 class ErrorBody(Schema):

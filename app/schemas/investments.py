@@ -36,13 +36,26 @@ class Money(fields.Decimal):
         "validator_failed": "取值无效",
     }
 
+    # For the OpenAPI document: left alone, apispec calls the field a number and prints the
+    # Decimal bounds as strings ("99999.99"), which no schema validator accepts.
+    SPEC = {"type": ["number", "string"], "minimum": 0, "maximum": float(MAX_AMOUNT)}
+
     def __init__(self, **kwargs):
         validators = [
             validate.Range(min=Decimal("0"), error="金额不能为负数"),
             validate.Range(max=MAX_AMOUNT, error=f"金额不能超过 {MAX_AMOUNT} 万元"),
             _two_decimals,
         ]
-        super().__init__(as_string=True, validate=validators, **kwargs)
+        metadata = {**self.SPEC, **kwargs.pop("metadata", {})}
+        super().__init__(as_string=True, validate=validators, metadata=metadata, **kwargs)
+
+
+class MoneyOut(fields.Decimal):
+    """An amount as answered: a decimal string ("12.50"); sums may exceed one record's bound."""
+
+    def __init__(self, **kwargs):
+        metadata = {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$", **kwargs.pop("metadata", {})}
+        super().__init__(as_string=True, metadata=metadata, **kwargs)
 
 
 AMOUNT_DOC = '万元，最多两位小数，≥ 0；可为数字或字符串，答复为字符串（如 "12.50"）'
@@ -64,11 +77,11 @@ class InvestmentOut(BaseSchema):
     station = Nested(StationRef)
     year = Integer()
     quarter = Integer()
-    union = Money(attribute="union_amount")
-    government = Money(attribute="government_amount")
-    other = Money(attribute="other_amount")
-    total = Money(metadata={"description": "三项之和"})
-    updated_at = fields.DateTime()
+    union = MoneyOut(attribute="union_amount")
+    government = MoneyOut(attribute="government_amount")
+    other = MoneyOut(attribute="other_amount")
+    total = MoneyOut(metadata={"description": "三项之和"})
+    updated_at = fields.DateTime(allow_none=True, metadata={"description": "最后登记时间；未登记的季度为 null"})
 
 
 InvestmentPage = page_schema(InvestmentOut, "InvestmentPage")

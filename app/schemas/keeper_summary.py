@@ -7,7 +7,7 @@ from marshmallow import fields
 from app import reference_data as ref
 from app.models.visit import COMMENT_HIDDEN, COMMENT_PUBLISHED, COMMENT_REVIEW
 from app.schemas.base import BaseSchema, Date, DateTime, Dict, Float, Integer, List, Nested, String, length
-from app.schemas.ratings import NULLABLE_OBJECT, STRINGS, TAG_NAMES, published_reply
+from app.schemas.ratings import STRINGS, TAG_NAMES, published_reply
 from app.services.rating_replies import REPLY_MAX
 
 STATUS_NAMES = ref.names(ref.RATING_COMMENT_STATUSES)
@@ -40,7 +40,7 @@ class ReplyOut(BaseSchema):
     text = String(attribute="reply")
     reply_status = String(metadata={"description": "published 已公开 / review 待审核 / hidden 已隐藏"})
     reply_status_name = fields.Function(lambda r: STATUS_NAMES[r.reply_status], metadata={"type": "string"})
-    reply_notice = fields.Function(_reply_notice, allow_none=True, metadata={"type": ["string", "null"]})
+    reply_notice = fields.Function(_reply_notice, allow_none=True, metadata={"type": "string"})
     replied_at = DateTime()
 
 
@@ -56,7 +56,7 @@ class CommentOut(BaseSchema):
     reply = fields.Function(
         published_reply,
         allow_none=True,
-        metadata={"description": "已公开的站点回复；没有或未公开时为 null", **NULLABLE_OBJECT},
+        metadata={"description": "已公开的站点回复；没有或未公开时为 null", "type": "object"},
     )
     reply_status = String(metadata={"description": "站点回复的状态：none 未回复 / published / review 待审核 / hidden 已隐藏"})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from apiflask.fields import DelimitedList
 from flask import current_app
-from marshmallow import ValidationError, validate, validates, validates_schema
+from marshmallow import ValidationError, validates, validates_schema
 
 from app.schemas.base import (
     BaseSchema,
@@ -18,6 +18,7 @@ from app.schemas.base import (
     between,
     length,
     one_of_pairs,
+    page_number,
 )
 from app.schemas.stations import CodeName, OpeningHoursSchema
 from app.services.live_status import REST_SEAT_STATES, STATION_STATES, TOILET_STATES, WATER_STATES
@@ -37,7 +38,7 @@ class NearbyQuery(BaseSchema):
         metadata={"description": "需要的服务，逗号分隔，全部满足才列出：water 饮用水或热水、toilet 厕所、rest 休息座椅"},
     )
     open_now = Boolean(load_default=False, metadata={"description": "1：只列出此刻开放的站点（按开放时间，且未临时关闭）"})
-    page = Integer(load_default=1, validate=validate.Range(min=1, error="页码从 1 开始"))
+    page = page_number()
     per_page = Integer(load_default=20, validate=between(1, PER_PAGE_MAX), metadata={"description": f"每页条数，最多 {PER_PAGE_MAX}"})
 
     @validates("radius_m")

@@ -27,7 +27,7 @@ COMMENT_MAX = 200
 TAG_NAMES = ref.names(ref.RATING_TAGS)
 STATUS_NAMES = ref.names(ref.RATING_COMMENT_STATUSES)
 STRINGS = {"type": "array", "items": {"type": "string"}}  # for the spec: Function fields have no type
-NULLABLE_OBJECT = {"type": ["object", "null"]}
+# A Function field has no type in the spec: name it. With allow_none=True apispec adds "null" itself.
 
 
 class RatingIn(BaseSchema):
@@ -99,12 +99,12 @@ class MyRatingOut(RatingBase):
     reply = fields.Function(
         published_reply,
         allow_none=True,
-        metadata={"description": "站点管理员的回复（已公开的）；没有时为 null", **NULLABLE_OBJECT},
+        metadata={"description": "站点管理员的回复（已公开的）；没有时为 null", "type": "object"},
     )
     comment_notice = fields.Function(
         _comment_notice,
         allow_none=True,
-        metadata={"description": "给评价人看的留言状态说明；无留言时为 null", "type": ["string", "null"]},
+        metadata={"description": "给评价人看的留言状态说明；无留言时为 null", "type": "string"},
     )
 
 
@@ -126,7 +126,7 @@ class StaffRatingOut(RatingBase):
         allow_none=True,
         metadata={
             "description": "微信内容安全检查是否给出了结论；false 表示检查不可用，须人工判断；无留言时为 null",
-            "type": ["boolean", "null"],
+            "type": "boolean",
         },
     )
     moderation_label = Integer(allow_none=True, metadata={"description": "微信内容安全检查的标签，100 为正常"})
@@ -138,7 +138,7 @@ class StaffRatingOut(RatingBase):
     reply_checked = fields.Function(
         lambda r: None if r.reply is None else r.reply_label is not None,
         allow_none=True,
-        metadata={"description": "微信内容安全检查是否对回复给出了结论；无回复时为 null", "type": ["boolean", "null"]},
+        metadata={"description": "微信内容安全检查是否对回复给出了结论；无回复时为 null", "type": "boolean"},
     )
     replied_at = DateTime(allow_none=True)
     replied_by = Integer(allow_none=True, metadata={"description": "回复的站点管理员（绑定记录 id，见站点的管理员列表）"})

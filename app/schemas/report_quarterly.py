@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields
 
 from app.schemas.base import BaseSchema, Boolean, Date, DateTime, Float, Integer, List, Nested, String, between, one_of
-from app.schemas.investments import Money
+from app.schemas.investments import MoneyOut
 from app.schemas.stations import CodeName
 from app.services.quality import MAX_DAYS
 from app.services.quarters import FIRST_YEAR, LAST_YEAR
@@ -30,10 +30,10 @@ class SubmissionState(BaseSchema):
 
 
 class InvestmentSums(BaseSchema):
-    total = Money()
-    union = Money()
-    government = Money()
-    other = Money()
+    total = MoneyOut()
+    union = MoneyOut()
+    government = MoneyOut()
+    other = MoneyOut()
 
 
 class VisitSums(BaseSchema):

@@ -63,7 +63,7 @@ class WalkInOut(BaseSchema):
     worker_group_name = fields.Function(
         lambda w: GROUP_NAMES.get(w.entry.worker_group) if w.entry.worker_group else None,
         allow_none=True,
-        metadata={"type": ["string", "null"]},
+        metadata={"type": "string"},
     )
     note = String(attribute="entry.note", allow_none=True)
     corrections = List(Nested(CorrectionOut), metadata={"description": "更正记录，先后为序；原登记从不改写"})

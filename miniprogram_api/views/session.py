@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from apiflask import APIBlueprint
-from flask import current_app, request
+from flask import current_app
 
 from app.extensions import limiter
 from app.schemas.workers import SessionIn, SessionOut, WorkerGroupIn, WorkerOut
@@ -9,11 +9,6 @@ from app.services import workers as worker_service
 from miniprogram_api.auth import current_worker, worker_auth
 
 bp = APIBlueprint("mp_session", __name__, tag={"name": "Mini-program: me", "description": "小程序登录与个人信息"})
-
-
-def _login_code_key() -> str:
-    body = request.get_json(silent=True)
-    return f"mp-session:{request.remote_addr}:{(body or {}).get('code', '') if isinstance(body, dict) else ''}"
 
 
 @bp.post("/session")

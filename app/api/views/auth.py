@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 from flask import current_app, request
+from werkzeug.exceptions import HTTPException
 
 from app.api.auth import staff_auth
 from app.extensions import limiter
@@ -12,7 +13,14 @@ bp = APIBlueprint("auth", __name__, tag={"name": "Auth", "description": "员工�
 
 
 def _login_username() -> str:
-    body = request.get_json(silent=True)
+    # A key function must never raise: Flask-Limiter takes any error while it evaluates limits
+    # for its storage failing, and falls back to in-memory limits, of which we configure none.
+    # One oversized body (413 when read) so switched every rate limit of the process off,
+    # the lock-out included, until the limiter next probed its storage.
+    try:
+        body = request.get_json(silent=True)
+    except HTTPException:  # too large to read: the view answers 413 all the same
+        body = None
     username = body.get("username") if isinstance(body, dict) else None
     return f"login:{str(username or '').strip().lower()}"
 

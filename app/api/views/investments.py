@@ -6,6 +6,7 @@ from apiflask import APIBlueprint
 from flask import Response
 
 from app.api.auth import current_actor, staff_auth
+from app.api.views import CSV, XLSX, file_answer
 from app.schemas.investments import (
     InvestmentImportFile,
     InvestmentImportQuery,
@@ -81,7 +82,7 @@ def import_investments(query, upload):
 @bp.get("/investments/import/template")
 @bp.auth_required(staff_auth)
 @bp.input(InvestmentTemplateQuery, location="query", arg_name="query")
-@bp.doc(summary="下载投入资金导入模板", responses={200: {"description": "CSV 或 XLSX 文件"}})
+@bp.doc(summary="下载投入资金导入模板", responses={200: file_answer("CSV 或 XLSX 文件", CSV, XLSX)})
 def import_template(query):
     content, mimetype, filename = investment_import.template(query["format"])
     return Response(content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})

@@ -8,6 +8,7 @@ from apiflask import APIBlueprint
 from flask import Response
 
 from app.api.auth import current_actor, staff_auth
+from app.api.views import CSV, XLSX, file_answer
 from app.schemas.report_quarterly import (
     PlanProgress,
     PlanQuery,
@@ -38,7 +39,7 @@ def _attachment(content: bytes, mimetype: str, filename: str) -> Response:
 @bp.output(QuarterlyForm)
 @bp.doc(
     summary="季度进度统计表（附件3），JSON 或 XLSX（format=xlsx）",
-    responses={**SCOPE, **BAD_PERIOD, 200: {"description": "JSON，或 format=xlsx 时为按附件3 版式的 XLSX 文件"}},
+    responses={**SCOPE, **BAD_PERIOD, 200: file_answer("JSON，或 format=xlsx 时为按附件3 版式的 XLSX 文件", XLSX)},
 )
 def quarterly_form(query):
     form = quarterly.quarterly_form(current_actor(), query["year"], query.get("district"), quarter=query.get("quarter"))
@@ -83,7 +84,11 @@ def plan(query):
 @bp.output(QualityResult)
 @bp.doc(
     summary="站点质效评估排名（JSON、CSV 或 XLSX），前 N 名标为最美站点候选",
-    responses={**SCOPE, 422: "评估期有误（period_invalid / period_in_future）"},
+    responses={
+        **SCOPE,
+        422: "评估期有误（period_invalid / period_in_future）",
+        200: file_answer("JSON，或 format=csv / xlsx 时为文件", CSV, XLSX),
+    },
 )
 def quality_ranking(query):
     fmt = query.pop("format")

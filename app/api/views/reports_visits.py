@@ -8,6 +8,7 @@ from apiflask import APIBlueprint
 from flask import Response
 
 from app.api.auth import current_actor, staff_auth
+from app.api.views import CSV, XLSX, file_answer
 from app.schemas.report_visits import (
     FollowUpOut,
     FollowUpQuery,
@@ -26,7 +27,7 @@ SCOPE = {
     404: "station_not_found：站点不存在，或不属于本区县",
     422: "参数有误（validation_error、report_range_too_long、station_not_in_district）",
 }
-FILE = {"description": "JSON；format=csv 时为 CSV（UTF-8 带 BOM），format=xlsx 时为 Excel 文件"}
+FILE = file_answer("JSON；format=csv 时为 CSV（UTF-8 带 BOM），format=xlsx 时为 Excel 文件", CSV, XLSX)
 
 
 def _file(table: report_export.Table, fmt: str) -> Response:

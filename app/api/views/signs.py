@@ -65,7 +65,10 @@ def reissue_sign(code):
 @bp.get("/signs.pdf")
 @bp.auth_required(staff_auth)
 @bp.input(BatchQuery, location="query", arg_name="query")
-@bp.doc(summary="批量标牌 PDF（一个区县或全市，多页，边生成边发送）", responses=PDF)
+@bp.doc(
+    summary="批量标牌 PDF（一个区县或全市，多页，边生成边发送）",
+    responses={**PDF, 403: "只能印制本区县的标牌（district_out_of_scope）", 404: "该范围内没有可印制标牌的站点（no_stations）"},
+)
 def batch_pdf(query):
     actor = current_actor()
     codes = sign_service.batch_stations(actor, query.get("district"))

@@ -7,6 +7,7 @@ from apiflask import APIBlueprint
 from flask import Response
 
 from app.api.auth import current_actor, staff_auth
+from app.api.views import CSV, XLSX, file_answer
 from app.schemas.stations import (
     DemonstrationIn,
     ImportFile,
@@ -150,7 +151,7 @@ def import_stations(query, upload):
 @bp.get("/stations/import/template")
 @bp.auth_required(staff_auth)
 @bp.input(TemplateQuery, location="query", arg_name="query")
-@bp.doc(summary="下载导入模板", responses={200: {"description": "CSV 或 XLSX 文件"}})
+@bp.doc(summary="下载导入模板", responses={200: file_answer("CSV 或 XLSX 文件", CSV, XLSX)})
 def import_template(query):
     content, mimetype, filename = station_import.template(query["format"])
     return Response(content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
