@@ -9,7 +9,7 @@ import os
 import psycopg
 import requests
 
-from bench import load, settings
+from bench import hot_paths, load, settings
 from bench.server import Server
 
 
@@ -104,3 +104,16 @@ def run(server: Server, tmpdir: str) -> list[load.LoadResult]:
         f"{written} visits written for {checkin.requests - checkin.errors} answered successes"
     )
     return [hello, checkin]
+
+
+def where_time_goes(server: Server, tmpdir: str) -> list[tuple[str, hot_paths.Spent]]:
+    """Hello world and check-in in this process (bench/hot_paths.py), with workers the load run
+    did not reach, at a station of their own."""
+    with open(os.path.join(tmpdir, "tokens.txt")) as lines:
+        fresh = lines.read().split()[-hot_paths.REQUESTS :]
+    scan = _station_scan(server, server.login())
+    with hot_paths.app_on(server) as app:
+        return [
+            ("hello world (GET /api/mp/v1/ping)", hot_paths.hello(app)),
+            ("check-in, a new visit each (POST /api/mp/v1/checkins)", hot_paths.check_in(app, scan, fresh)),
+        ]

@@ -14,7 +14,7 @@ import psycopg
 import redis
 
 from app.services import tokens
-from bench import load, settings
+from bench import hot_paths, load, settings
 from bench.server import BIN, ROOT, Server
 
 STATIONS = 190_000
@@ -99,9 +99,10 @@ def _verdict(result: load.LoadResult) -> str:
     return f"target p99 ≤ {TARGET_P99_MS} ms: {'met' if result.p99_ms <= TARGET_P99_MS else 'NOT met'}"
 
 
-def run(server: Server) -> tuple[list[dict], list[load.LoadResult]]:
-    """(timed rows, load results): the index rebuild; nearby at 16 connections (its ratio is to the
-    run's hello world at 16), then hello world and nearby at one connection each."""
+def run(server: Server) -> tuple[list[dict], list[load.LoadResult], list[tuple[str, hot_paths.Spent]]]:
+    """(timed rows, load results, where a request's time goes): the index rebuild; nearby at 16
+    connections (its ratio is to the run's hello world at 16), then hello world and nearby at one
+    connection each; then one nearby search at a time in this process (bench/hot_paths.py)."""
     try:
         return _run(server)
     finally:
@@ -120,8 +121,9 @@ def _run(server: Server) -> tuple[list[dict], list[load.LoadResult]]:
     _insert_stations(server)
     rebuild = _rebuild_seconds(server)
     lat_min, lat_max, lng_min, lng_max = BOUNDS
+    token = _worker_token(server)
     script = _NEARBY_SCRIPT % {
-        "token": _worker_token(server),
+        "token": token,
         "seed": 190_000,
         "lat_min": lat_min,
         "lat_span": lat_max - lat_min,
@@ -141,4 +143,6 @@ def _run(server: Server) -> tuple[list[dict], list[load.LoadResult]]:
     rows = [
         {"what": f"geo index rebuild from the database, {_stations():,} stations (flask geo rebuild)", "seconds": rebuild, "target": None}
     ]
-    return rows, loads
+    with hot_paths.app_on(server) as app:
+        spent = hot_paths.nearby(app, token, BOUNDS)
+    return rows, loads, [(f"nearby, 3 km over {_stations():,} stations (GET /api/mp/v1/stations/nearby)", spent)]

@@ -12,8 +12,6 @@ loaded once with COPY, reused while its fingerprint matches):
 
 from __future__ import annotations
 
-import contextlib
-import os
 import statistics
 import time
 from datetime import date
@@ -22,7 +20,7 @@ from pathlib import Path
 import requests
 from alembic.script import ScriptDirectory
 
-from bench import load, settings, visits_data
+from bench import hot_paths, load, settings, visits_data
 from bench.server import ROOT, Server, drop_database, running_app
 
 TARGET_SECONDS = 0.2
@@ -67,22 +65,6 @@ def _dsn(name: str) -> str:
     return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
-@contextlib.contextmanager
-def _app_on(server: Server):
-    """The app in this process, configured as the server is (same database)."""
-    saved = dict(os.environ)
-    os.environ.update(server.env)
-    try:
-        from app import create_app
-
-        app = create_app()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    with app.app_context():
-        yield app
-
-
 def _timed(fn, runs: int) -> tuple[float, object]:
     times, result = [], None
     for _ in range(runs):
@@ -112,7 +94,7 @@ def _raw_figures(server: Server) -> dict:
     from app.services.actor import CLI_ACTOR
 
     out = {}
-    with _app_on(server):
+    with hot_paths.app_on(server):
         query = visit_report.query_for(CLI_ACTOR, since=date(YEAR, 1, 1), until=date(YEAR, 12, 31), group_by="district", period="year")
 
         def visits(source):

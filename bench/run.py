@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import checkins, import_stations, nearby, reports, settings, signs
+from bench import checkins, hot_paths, import_stations, nearby, reports, settings, signs
 from bench.server import ROOT, running_app
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -41,9 +41,11 @@ def main(argv: list[str] | None = None) -> None:
         rows += import_stations.run(server)
         with tempfile.TemporaryDirectory() as tmpdir:
             loads = checkins.run(server, tmpdir)
-        geo_rows, geo_loads = nearby.run(server)  # last: its 190,000 stations would slow the others
+            spent = checkins.where_time_goes(server, tmpdir)
+        geo_rows, geo_loads, geo_spent = nearby.run(server)  # last: its 190,000 stations would slow the others
         rows += geo_rows
         loads += geo_loads
+        spent += geo_spent
         peak = server.peak_rss_mib()
     # The reports on their own server and kept database (10,000,000 visits, loaded once).
     report_rows, report_loads, report_peak, report_profile = reports.run()
@@ -81,6 +83,11 @@ def main(argv: list[str] | None = None) -> None:
             *load_table,
             "",
             f"Server peak memory (VmHWM, master + workers): {peak:.0f} MiB; the reports' server: {report_peak:.0f} MiB.",
+            "",
+            "Where a hot path's time goes (bench/hot_paths.py: the app in the bench process on the same database and Redis,"
+            " one request at a time through Flask's test client, so without HTTP or gunicorn):",
+            "",
+            *[hot_paths.describe(label, s, None if i == 0 else spent[0][1]) for i, (label, s) in enumerate(spent)],
             "",
             "Where the reports' time goes (one in-process run on the reports' database, after a warm-up):",
             "",
