@@ -46,8 +46,10 @@ def pytest_report_header(config):
 
 
 def pytest_generate_tests(metafunc):
+    """Every database test runs on each backend; a module may narrow that with BACKENDS."""
     if "backend" in metafunc.fixturenames:
-        metafunc.parametrize("backend", _backends, scope="session")
+        wanted = getattr(metafunc.module, "BACKENDS", _backends)
+        metafunc.parametrize("backend", [b for b in _backends if b in wanted], scope="session")
 
 
 @pytest.fixture(scope="session")

@@ -45,6 +45,9 @@ from app.services import staff as staff_service
 from app.services import workers as worker_service
 from tests.factories import CheckInFactory, StaffFactory, StationFactory, WorkerFactory
 
+# The contract is fuzzed on production's parts only: PostgreSQL and Redis (tests/conftest.py).
+BACKENDS = ("postgresql",)
+
 SPEC = "/api/openapi.json"
 # Examples per operation, shared by the roles it admits (so 10 each for two roles); raise it for a
 # deeper run: YIZHAN_FUZZ_EXAMPLES=200.
@@ -233,12 +236,6 @@ def digests(query: sa.CompoundSelect) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def schema(app):
     return schemathesis.openapi.from_wsgi(SPEC, app)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _postgres_only(backend):  # session-scoped, so it skips before the SQLite app is even made
-    if backend != "postgresql":
-        pytest.skip("the contract is fuzzed on PostgreSQL and Redis, production's parts")
 
 
 def _budget(path: str, admitted: int) -> int:
