@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -18,8 +19,13 @@ import redis
 from app.adapters.geo_index import METRES_PER_DEGREE
 from app.extensions import db, geo_index
 from app.models import Station
+from app.schemas.nearby import NearbyPageOut
+from app.schemas.nearby_dump import dump_page
 from app.services import nearby as nearby_module
 from app.services.geo import distance_m
+from app.services.live_status import LiveStatus, NoteStatus, PartStatus
+from app.services.nearby import NearbyPage, NearbyStation
+from app.services.station_view import CodeName
 from tests.factories import StationFactory
 from tests.test_stations import payload
 
@@ -482,3 +488,48 @@ def test_redis_and_sql_give_the_same_stations_in_the_same_order(app, mianyang):
             assert by_redis == answer(geo_index.nearest_by_sql, lat, lng, radius, limit), (lat, lng, radius, limit)
             compared += len(by_redis)
     assert compared > 500  # the points found plenty of stations, not just empty answers
+
+
+# the hand-written dump --------------------------------------------------------------------------
+
+
+def _every_field_set() -> NearbyPage:
+    moment = datetime(2026, 3, 4, 2, 0, 5, 123456, tzinfo=UTC)
+    live = LiveStatus(
+        water=PartStatus("low", moment, 65),
+        toilet=PartStatus("cleaning", moment, 65),
+        rest_seats=PartStatus("available", moment, 65, seats_free=3),
+        station=PartStatus("closed_temporarily", moment, 65, reason="停电检修", until=datetime(2026, 3, 4, 8, 0, tzinfo=UTC)),
+        note=NoteStatus("热水壶在门后", moment, 65),
+    )
+    item = NearbyStation(
+        code="FC0001",
+        name="临园路驿站",
+        district=CodeName("FC", "涪城区"),
+        address="绵阳市涪城区临园路1号",
+        lat=31.4567,
+        lng=104.7462,
+        datum="gcj02",
+        amenities=[CodeName("hot_water", "热水"), CodeName("toilet", "厕所")],
+        amenities_other="微波炉",
+        opening_hours_text="全天开放",
+        open_now=False,
+        live_status=live,
+        distance_m=250,
+    )
+    bare = replace(item, code="FC0002", amenities=[], amenities_other=None, live_status=LiveStatus(), open_now=True, distance_m=7)
+    return NearbyPage(items=[item, bare], page=2, per_page=2, total=5, radius_m=3000)
+
+
+def test_the_hand_written_dump_is_the_documented_schema():
+    page = _every_field_set()
+    assert dump_page(page) == NearbyPageOut().dump(page)
+
+
+def test_a_real_page_dumps_as_the_schema_does(app_ctx):
+    at(250, amenities=["hot_water", "rest_seats"], opening_hours=ALWAYS)
+    at(900, amenities=["toilet"])
+    indexed()
+    page = nearby_module.nearby(*ORIGIN, radius_m=3000, needs=[], open_now=False, page=1, per_page=20)
+    assert len(page.items) == 2
+    assert dump_page(page) == NearbyPageOut().dump(page)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from apiflask import APIBlueprint
+from flask import jsonify
 
 from app.schemas.nearby import NearbyPageOut, NearbyQuery, ScannedStationOut, ScanQuery, StationDetailOut
+from app.schemas.nearby_dump import dump_page
 from app.services import nearby as nearby_service
 from app.services import station_view
 from miniprogram_api.auth import worker_auth
@@ -18,7 +20,7 @@ bp = APIBlueprint("mp_stations", __name__, tag={"name": "Mini-program: stations"
 @bp.output(NearbyPageOut)
 @bp.doc(summary="附近的站点（由近到远，可按所需服务和此刻开放筛选）")
 def nearby(query):
-    return nearby_service.nearby(
+    page = nearby_service.nearby(
         query["lat"],
         query["lng"],
         radius_m=query.get("radius_m"),
@@ -27,6 +29,9 @@ def nearby(query):
         page=query["page"],
         per_page=query["per_page"],
     )
+    # A Response passes @output by: the page is dumped by hand, to NearbyPageOut's shape (why:
+    # app/schemas/nearby_dump.py).
+    return jsonify(dump_page(page))
 
 
 @bp.get("/stations/<code>")
