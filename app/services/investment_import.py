@@ -4,14 +4,11 @@ record replaces that quarter's amounts; re-importing a file changes nothing."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from typing import IO
 
 import sqlalchemy as sa
 from flask import current_app
-from openpyxl import Workbook
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import Conflict
@@ -19,7 +16,7 @@ from app.extensions import db
 from app.models import Station
 from app.services import investments, quarters
 from app.services.actor import Actor
-from app.services.station_import import XLSX_MIME, _fail, read_rows
+from app.services.station_import import _fail, read_rows, spreadsheet_template
 
 # (header, field, note)
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -170,23 +167,4 @@ def import_investments(actor: Actor, filename: str, stream: IO[bytes], *, dry_ru
 
 
 def template(fmt: str) -> tuple[bytes, str, str]:
-    headers = [h for h, _, _ in COLUMNS]
-    if fmt == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerow(headers)
-        return buffer.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", "investments-template.csv"
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "投入资金"
-    sheet.append(headers)
-    for i, header in enumerate(headers, start=1):
-        sheet.column_dimensions[sheet.cell(1, i).column_letter].width = max(12, len(header) * 2.5)
-    notes = book.create_sheet("填写说明")
-    notes.append(["列名", "说明"])
-    for header, _, note in COLUMNS:
-        notes.append([header, note])
-    notes.column_dimensions["A"].width = 18
-    notes.column_dimensions["B"].width = 60
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue(), XLSX_MIME, "investments-template.xlsx"
+    return spreadsheet_template(COLUMNS, fmt, sheet="投入资金", stem="investments-template", header_width=2.5, note_width=60)

@@ -247,23 +247,29 @@ def _assign_codes(rows: list[dict]) -> None:
 
 def template(fmt: str) -> tuple[bytes, str, str]:
     """The import template: the header row, and (in XLSX) a sheet explaining each column."""
-    headers = [h for h, _, _ in COLUMNS]
+    return spreadsheet_template(COLUMNS, fmt, sheet="站点", stem="stations-template", header_width=3, note_width=100)
+
+
+def spreadsheet_template(columns, fmt: str, *, sheet: str, stem: str, header_width: float, note_width: int) -> tuple[bytes, str, str]:
+    """(content, mimetype, filename) of an import template for `columns` ((header, field, note)
+    triples): the header row as CSV, or as XLSX with a second sheet explaining each column."""
+    headers = [h for h, _, _ in columns]
     if fmt == "csv":
         buffer = io.StringIO()
         csv.writer(buffer).writerow(headers)
-        return buffer.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", "stations-template.csv"
+        return buffer.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", f"{stem}.csv"
     book = Workbook()
-    sheet = book.active
-    sheet.title = "站点"
-    sheet.append(headers)
+    first = book.active
+    first.title = sheet
+    first.append(headers)
     for i, header in enumerate(headers, start=1):
-        sheet.column_dimensions[sheet.cell(1, i).column_letter].width = max(12, len(header) * 3)
+        first.column_dimensions[first.cell(1, i).column_letter].width = max(12, len(header) * header_width)
     notes = book.create_sheet("填写说明")
     notes.append(["列名", "说明"])
-    for header, _, note in COLUMNS:
+    for header, _, note in columns:
         notes.append([header, note])
-    notes.column_dimensions["A"].width = 14
-    notes.column_dimensions["B"].width = 100
+    notes.column_dimensions["A"].width = max(14, *(len(h) * 2 for h in headers))
+    notes.column_dimensions["B"].width = note_width
     out = io.BytesIO()
     book.save(out)
-    return out.getvalue(), XLSX_MIME, "stations-template.xlsx"
+    return out.getvalue(), XLSX_MIME, f"{stem}.xlsx"
