@@ -7,8 +7,8 @@
   accepted and marked unlocated.
 
 The database enforces "one visit per window" (a unique constraint on the window's bucket, and on
-PostgreSQL a transaction lock per worker and station), so it holds across gunicorn workers and
-with Redis down."""
+PostgreSQL a lock on the worker's row for the transaction), so it holds across gunicorn workers
+and with Redis down."""
 
 from __future__ import annotations
 
