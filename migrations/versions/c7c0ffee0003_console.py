@@ -17,7 +17,7 @@ depends_on = None
 
 
 def upgrade():
-    pass  # filled by the console work, if it needs schema
+    pass  # the staff console needed no schema of its own; kept so databases at this revision upgrade
 
 
 def downgrade():
