@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from app import reference_data as ref
 from app.core import clock
@@ -30,6 +31,7 @@ from app.services.actor import Actor
 from app.services.quarterly import resolve_district
 from app.services.station_import import XLSX_MIME
 from app.services.visit_counts import headcount_by
+from app.services.xlsx_print import set_up_printing
 
 COMPONENTS = ("build", "operation", "function", "visits", "satisfaction")
 COMPONENT_NAMES = {
@@ -328,6 +330,9 @@ def to_xlsx(result: dict) -> bytes:
             cell.font = Font(name="宋体")
             if isinstance(cell.value, float):
                 cell.number_format = "0.0"
+    for i, (header, _) in enumerate(EXPORT_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = {"站点名称": 24, "站点编码": 10}.get(header, 8)
+    set_up_printing(sheet, header_rows="2:2")
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
