@@ -67,7 +67,11 @@ def _init_extensions(app: APIFlask) -> None:
     if app.config.get("REDIS_URL"):
         from app.adapters.redis_store import connection_options
 
-        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", connection_options())
+        # Rate-limit counters live under our prefix too (limits' own default is a bare "LIMITS:"),
+        # so that clearing them (limiter.reset()) clears this instance's counters only, never
+        # those of another app or test run sharing the Redis.
+        limits_prefix = f"{app.config['REDIS_KEY_PREFIX']}:limits"
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {**connection_options(), "key_prefix": limits_prefix})
     limiter.init_app(app)
     redis_store.init_app(app)
     wechat.init_app(app)  # after redis_store: the token is cached there
