@@ -73,6 +73,13 @@ global.asPerson = (openid, location = null) => {
   person.location = location
 }
 
+// An error the framework logs (a handler or an observer that threw) fails the test too.
+const logError = console.error
+console.error = (...args) => {
+  violations.push(`console.error: ${String(args[0]).split('\n')[0]}`)
+  logError(...args)
+}
+
 beforeEach(() => {
   provided = {}
   violations = []

@@ -5,9 +5,13 @@ const simulate = require('miniprogram-simulate')
 const SRC = path.resolve(__dirname, '../../src')
 const ids = {}
 
-/** Render a page or component (loaded once per test file: jest caches the module). */
+/**
+ * Render a page or component. Each is loaded once per test file, in its own module registry:
+ * simulate runs a component's JS with require(), and jest's cache would otherwise run a
+ * component shared by two pages (live-status, Vant's button) for the first page only.
+ */
 function render(rel, props) {
-  if (!ids[rel]) ids[rel] = simulate.load(path.join(SRC, rel), { rootPath: SRC })
+  if (!ids[rel]) jest.isolateModules(() => (ids[rel] = simulate.load(path.join(SRC, rel), { rootPath: SRC })))
   const comp = simulate.render(ids[rel], props)
   comp.attach(document.createElement('parent-wrapper'))
   return comp

@@ -37,6 +37,13 @@ global.wxViolation = (what) => violations.push(what)
 /** Provide wx functions for this test (merged into what it already provided). */
 global.provideWx = (impl) => Object.assign(provided, impl)
 
+// An error the framework logs (a handler that threw inside a tap) fails the test too.
+const logError = console.error
+console.error = (...args) => {
+  violations.push(`console.error: ${String(args[0]).split('\n')[0]}`)
+  logError(...args)
+}
+
 beforeEach(() => {
   provided = {}
   violations = []
