@@ -26,6 +26,8 @@ STAFF_USER, STAFF_PASSWORD = "mp.e2e.fc", "mp-e2e-password-0123"
 def test_the_mini_program_against_the_backend(fake_wechat):
     if not JEST.exists():
         pytest.fail("miniprogram/node_modules is missing: run `cd miniprogram && npm ci` (make test does)")
+    # Vant into src/miniprogram_npm/, as `npm test` and DevTools' 构建 npm do.
+    subprocess.run(["node", "scripts/copy-npm.js"], cwd=MINIPROGRAM, check=True)
     env = live_env(fake_wechat, services.REDIS_TEST_URL)
     with running_app(workers=2, env=env, name=f"{RUN_ID}_miniprogram") as server:
         account = ["--username", STAFF_USER, "--role", "district", "--district", "FC", "--name", "小程序测试", "--password", STAFF_PASSWORD]
