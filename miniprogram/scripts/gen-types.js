@@ -17,7 +17,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yizhan-openapi-'))
 const specPath = path.join(dir, 'openapi.json')
 const outPath = path.join(dir, 'api.d.ts')
 fs.writeFileSync(specPath, spec)
-execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js'), specPath, '-o', outPath], { stdio: ['ignore', 'ignore', 'inherit'] })
+execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js'), specPath, '-o', outPath, '--default-non-nullable', 'false'], { stdio: ['ignore', 'ignore', 'inherit'] })
 const header = '// Generated from the backend\'s /api/openapi.json by `npm run gen:types`. Do not edit.\n'
 const generated = header + fs.readFileSync(outPath, 'utf8')
 fs.rmSync(dir, { recursive: true, force: true })

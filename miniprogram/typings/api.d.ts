@@ -4874,7 +4874,7 @@ export interface components {
              * @description 可选；超出地理围栏会被拒绝
              * @default null
              */
-            location: components["schemas"]["LocationIn"] | null;
+            location?: components["schemas"]["LocationIn"] | null;
             /** @description 扫到的内容：标牌二维码地址（或小程序收到的 q，URL 编码一次），或小程序码的 scene */
             scan: string;
             /** @description 本次使用的服务 */
@@ -4966,7 +4966,7 @@ export interface components {
              * @description 更正原因
              * @default null
              */
-            note: string | null;
+            note?: string | null;
         };
         CorrectionOut: {
             /** @description 这次更正增减的人次（负数为减少） */
@@ -5123,7 +5123,7 @@ export interface components {
             /** @enum {string} */
             item: "unified_sign" | "reasonable_layout" | "facilities" | "functions" | "management_rules" | "on_map";
             /** @default null */
-            note: string | null;
+            note?: string | null;
             passed: boolean;
         };
         InspectionOut: {
@@ -5167,17 +5167,17 @@ export interface components {
              * @description 政府投入，万元，最多两位小数，≥ 0；可为数字或字符串，答复为字符串（如 "12.50"）
              * @default 0
              */
-            government: number | string;
+            government?: number | string;
             /**
              * @description 其他资金，万元，最多两位小数，≥ 0；可为数字或字符串，答复为字符串（如 "12.50"）
              * @default 0
              */
-            other: number | string;
+            other?: number | string;
             /**
              * @description 工会投入，万元，最多两位小数，≥ 0；可为数字或字符串，答复为字符串（如 "12.50"）
              * @default 0
              */
-            union: number | string;
+            union?: number | string;
         };
         InvestmentOut: {
             government?: string;
@@ -5303,7 +5303,7 @@ export interface components {
              * @default gcj02
              * @enum {string}
              */
-            datum: "gcj02" | "wgs84";
+            datum?: "gcj02" | "wgs84";
             lat: number;
             lng: number;
         };
@@ -5534,7 +5534,7 @@ export interface components {
              * @description 留言，最多 200 字；经微信内容安全检查后才对他人可见
              * @default null
              */
-            comment: string | null;
+            comment?: string | null;
             /** @description 1–5 分，5 分最满意 */
             score: number;
             /** @description 可选标签的编码（见 GET /api/mp/v1/rating-tags），重复的只算一次 */
@@ -5838,7 +5838,7 @@ export interface components {
              * @default gcj02
              * @enum {string}
              */
-            datum: "gcj02" | "wgs84";
+            datum?: "gcj02" | "wgs84";
             /**
              * @description 区县编码（如 FC）或名称（如 涪城区）
              * @enum {string}
@@ -5879,7 +5879,7 @@ export interface components {
              * @description 坐标系，恒为 gcj02
              * @default gcj02
              */
-            datum: unknown;
+            datum?: unknown;
             demonstration?: boolean;
             demonstration_year?: number | null;
             district?: components["schemas"]["CodeName"];
@@ -5920,7 +5920,7 @@ export interface components {
              * @description 坐标系，恒为 gcj02
              * @default gcj02
              */
-            datum: unknown;
+            datum?: unknown;
             demonstration?: boolean;
             demonstration_year?: number | null;
             district?: components["schemas"]["CodeName"];
@@ -5967,7 +5967,7 @@ export interface components {
              * @default gcj02
              * @enum {string}
              */
-            datum: "gcj02" | "wgs84";
+            datum?: "gcj02" | "wgs84";
             /**
              * @description 区县编码（如 FC）或名称（如 涪城区）
              * @enum {string}
@@ -6023,7 +6023,7 @@ export interface components {
              * @description 临时关闭的原因（关闭时必填）
              * @default null
              */
-            reason: string | null;
+            reason?: string | null;
             /** @enum {string} */
             state: "open" | "closed_temporarily";
             /**
@@ -6031,7 +6031,7 @@ export interface components {
              * @description 预计恢复开放的时间（关闭时必填，现在之后 7 天以内；不带时区按北京时间）
              * @default null
              */
-            until: string | null;
+            until?: string | null;
         };
         StationStatusOut: {
             /** @description 距最后一次更新的秒数；从未更新为 null */
@@ -6270,13 +6270,13 @@ export interface components {
              * @description 备注
              * @default null
              */
-            note: string | null;
+            note?: string | null;
             /**
              * @description 来访者的群体（如 sanitation 环卫工人），不知道可不填
              * @default null
              * @enum {string|null}
              */
-            worker_group: "sanitation" | "taxi_driver" | "traffic_police" | "traffic_warden" | "municipal" | "courier" | "food_delivery" | "city_management" | null;
+            worker_group?: "sanitation" | "taxi_driver" | "traffic_police" | "traffic_warden" | "municipal" | "courier" | "food_delivery" | "city_management" | null;
         };
         WalkInListOut: {
             /** Format: date */

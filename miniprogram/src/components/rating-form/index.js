@@ -10,9 +10,20 @@ Component({
     checkinId: { type: Number, value: 0 },
     tags: { type: Array, value: [] },
   },
-  data: { score: 0, scoreText: '', comment: '', tagOptions: [], chosen: {}, submitting: false, error: '', result: null },
+  data: {
+    score: 0,
+    scoreText: '',
+    comment: '',
+    /** @type {Array<{code: string, name: string, chosen: boolean}>} */
+    tagOptions: [],
+    /** @type {Record<string, boolean>} */
+    chosen: {},
+    submitting: false,
+    error: '',
+    result: null,
+  },
   observers: {
-    tags(tags) {
+    tags(/** @type {Array<{code: string, name: string}>} */ tags) {
       this.setData({ tagOptions: (tags || []).map((t) => ({ ...t, chosen: !!this.data.chosen[t.code] })) })
     },
   },
@@ -22,6 +33,7 @@ Component({
     },
     onTag(/** @type {any} */ e) {
       const code = e.currentTarget.dataset.code
+      /** @type {Record<string, boolean>} */
       const chosen = { ...this.data.chosen, [code]: !this.data.chosen[code] }
       this.setData({ chosen, tagOptions: this.data.tagOptions.map((t) => ({ ...t, chosen: !!chosen[t.code] })) })
     },
@@ -31,9 +43,11 @@ Component({
     async submit() {
       if (this.data.submitting || !this.data.score) return
       this.setData({ submitting: true, error: '' })
+      // The tags' codes come from GET /rating-tags: the backend's own list.
+      /** @type {import('../../../typings/api').components['schemas']['RatingIn']} */
       const body = {
         score: this.data.score,
-        tags: this.data.tagOptions.filter((t) => t.chosen).map((t) => t.code),
+        tags: /** @type {any} */ (this.data.tagOptions.filter((t) => t.chosen).map((t) => t.code)),
         comment: this.data.comment.trim() || null,
       }
       try {

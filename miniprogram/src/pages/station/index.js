@@ -5,6 +5,9 @@ const { fromQuery, pageForScan } = require('../../utils/entry')
 const { currentLocation } = require('../../utils/location')
 const { checkInOutcome, messageFor } = require('../../utils/messages')
 
+/** @typedef {NonNullable<import('../../../typings/api').components['schemas']['CheckInIn']['services']>[number]} Service */
+
+/** @type {Array<{code: Service, name: string}>} */
 const SERVICES = [
   { code: 'water', name: '喝水' },
   { code: 'toilet', name: '上厕所' },
@@ -27,6 +30,8 @@ function view(s) {
 
 Component({
   data: {
+    entry: { scan: null, lookup: null, code: null },
+    requestKey: '',
     loading: true,
     loadError: '',
     refused: null,
@@ -40,14 +45,14 @@ Component({
   },
   methods: {
     onLoad(/** @type {Record<string, string>} */ query) {
-      this.entry = fromQuery(query || {})
-      this.setData({ scan: this.entry.scan })
+      const entry = fromQuery(query || {})
+      this.setData({ entry, scan: entry.scan })
       return this.load()
     },
     async load() {
       this.setData({ loading: true, loadError: '', refused: null })
       try {
-        const entry = this.entry
+        const entry = this.data.entry
         const station = entry.lookup ? await api.scan(entry.lookup) : await api.station(entry.code)
         this.setData({ station: view(station), loading: false })
         wx.setNavigationBarTitle({ title: station.name })
@@ -69,16 +74,17 @@ Component({
       if (this.data.checking) return // a double tap sends once
       this.setData({ checking: true, outcome: null })
       // A retry after a lost answer reuses the key: the backend answers with the same visit.
-      this.requestKey = this.requestKey || api.newRequestKey()
+      const requestKey = this.data.requestKey || api.newRequestKey()
+      this.setData({ requestKey })
       const location = await currentLocation()
       const body = {
-        scan: this.data.scan,
+        scan: /** @type {string} */ (this.data.scan),
         services: this.data.services.filter((s) => s.chosen).map((s) => s.code),
-        location: location ? { lat: location.lat, lng: location.lng, datum: 'gcj02' } : null,
+        location: location ? { lat: location.lat, lng: location.lng, datum: /** @type {'gcj02'} */ ('gcj02') } : null,
       }
       try {
-        const visit = await api.checkIn(body, this.requestKey)
-        this.requestKey = null
+        const visit = await api.checkIn(body, requestKey)
+        this.setData({ requestKey: '' })
         const where = visit.located ? '' : '（没有带位置）'
         const outcome = visit.deduplicated
           ? { kind: 'dup', title: '已经签过到了', detail: '这次来站已经记上了，不用再签' }
@@ -86,7 +92,7 @@ Component({
         this.setData({ outcome, checkinId: visit.id, checking: false })
         this.refreshAfterCheckIn()
       } catch (error) {
-        if (!error.network) this.requestKey = null
+        if (!error.network) this.setData({ requestKey: '' })
         this.setData({ outcome: checkInOutcome(error), checking: false })
       }
     },

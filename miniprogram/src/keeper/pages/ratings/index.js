@@ -22,16 +22,16 @@ function comment(c) {
 }
 
 Component({
-  data: { loading: true, loadError: '', recentText: '', allText: '', comments: [], replying: 0, replyText: '', sending: false, error: '' },
+  data: { code: '', loading: true, loadError: '', recentText: '', allText: '', comments: [], replying: 0, replyText: '', sending: false, error: '' },
   methods: {
     onLoad(/** @type {Record<string, string>} */ query) {
-      this.code = query.code
+      this.setData({ code: query.code })
       return this.load()
     },
     async load() {
       this.setData({ loadError: '' })
       try {
-        const summary = await api.keeperSummary(this.code)
+        const summary = await api.keeperSummary(this.data.code)
         this.setData({
           loading: false,
           recentText: figureText(summary.ratings.last_30_days),
@@ -55,7 +55,7 @@ Component({
       if (this.data.sending || !text) return
       this.setData({ sending: true, error: '' })
       try {
-        const reply = await api.reply(this.code, this.data.replying, text)
+        const reply = await api.reply(this.data.code, this.data.replying, text)
         const comments = this.data.comments.map((c) =>
           c.rating_id === reply.rating_id ? { ...c, replyText: reply.text, replyState: /** @type {Record<string, string>} */ (REPLY_STATE)[reply.reply_status] || '' } : c,
         )

@@ -28,6 +28,7 @@ function currentOf(live) {
 
 Component({
   data: {
+    code: '',
     loading: true,
     loadError: '',
     notMine: '',
@@ -45,14 +46,14 @@ Component({
   },
   methods: {
     onLoad(/** @type {Record<string, string>} */ query) {
-      this.code = query.code
+      this.setData({ code: query.code })
       return this.load()
     },
     async load() {
       this.setData({ loadError: '' })
       try {
         const kept = await api.keptStations()
-        const mine = kept.items.find((k) => k.station.code === this.code)
+        const mine = kept.items.find((k) => k.station.code === this.data.code)
         if (!mine) {
           this.setData({ notMine: KEEPER.station_not_found, loading: false })
           return
@@ -67,12 +68,16 @@ Component({
     show(station) {
       this.setData({ station, current: currentOf(station.live_status) })
     },
-    /** Send one change; a tap while one is on its way does nothing. @param {any} body StatusIn */
+    /**
+     * Send one change; a tap while one is on its way does nothing.
+     * @param {import('../../../../typings/api').components['schemas']['StatusIn']} body
+     * @param {string} done what to say when it went through
+     */
     async send(body, done) {
       if (this.data.sending) return
       this.setData({ sending: true, message: '' })
       try {
-        const station = await api.postStatus(this.code, body)
+        const station = await api.postStatus(this.data.code, body)
         this.show(station)
         this.setData({ sending: false, message: `${done}，户外劳动者马上就能看到`, messageError: false })
       } catch (error) {

@@ -25,6 +25,7 @@ function recordableDays() {
 
 Component({
   data: {
+    code: '',
     loading: true,
     loadError: '',
     summary: null,
@@ -44,7 +45,7 @@ Component({
   },
   methods: {
     onLoad(/** @type {Record<string, string>} */ query) {
-      this.code = query.code
+      this.setData({ code: query.code })
       const dates = recordableDays()
       this.setData({ dates, dateNames: dates.map((d, i) => (i === 0 ? `今天（${d}）` : i === 1 ? `昨天（${d}）` : d)) })
       return this.load()
@@ -52,7 +53,7 @@ Component({
     async load() {
       this.setData({ loadError: '' })
       try {
-        const [summary, list] = await Promise.all([api.keeperSummary(this.code), api.walkIns(this.code)])
+        const [summary, list] = await Promise.all([api.keeperSummary(this.data.code), api.walkIns(this.data.code)])
         this.setData({ summary, entries: list.items, loading: false })
       } catch (error) {
         this.setData({ loadError: messageFor(error, KEEPER), loading: false })
@@ -80,7 +81,7 @@ Component({
         note: this.data.note.trim() || null,
       }
       try {
-        const entry = await api.recordWalkIn(this.code, body)
+        const entry = await api.recordWalkIn(this.data.code, body)
         this.setData({ sending: false, message: `已登记 ${entry.count} 人次`, messageError: false, count: 1, note: '' })
         await this.load()
       } catch (error) {
@@ -97,7 +98,7 @@ Component({
       if (this.data.sending) return
       this.setData({ sending: true, message: '' })
       try {
-        await api.correctWalkIn(this.code, this.data.fixing, { count: this.data.fixCount })
+        await api.correctWalkIn(this.data.code, this.data.fixing, { count: this.data.fixCount })
         this.setData({ sending: false, fixing: 0, message: '已更正', messageError: false })
         await this.load()
       } catch (error) {
