@@ -34,6 +34,14 @@ global.wx = new Proxy(
 /** Record a failure the test must not pass with (used by the fake backend for unknown routes). */
 global.wxViolation = (what) => violations.push(what)
 
+/**
+ * Pin the clock the client reads (Date) at an instant; timers keep running for real, so pages
+ * and waitFor behave as usual. Undone after each test.
+ */
+global.pinClock = (iso) => {
+  jest.useFakeTimers({ now: new Date(iso), doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback'] })
+}
+
 /** Provide wx functions for this test (merged into what it already provided). */
 global.provideWx = (impl) => Object.assign(provided, impl)
 
@@ -50,6 +58,7 @@ beforeEach(() => {
 })
 
 afterEach(() => {
+  jest.useRealTimers()
   const called = violations
   violations = []
   if (called.length) throw new Error(`calls the test did not provide: ${[...new Set(called)].join(', ')}`)

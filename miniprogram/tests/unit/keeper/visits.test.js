@@ -1,7 +1,6 @@
 const { render, waitFor, text, tap } = require('../../support/page')
 const { fakeBackend, reply } = require('../../support/fake-backend')
 const fx = require('../../support/keeper-fixtures')
-const { chinaDate } = require('../../../src/utils/format')
 
 function backendWith(entries, posted) {
   return fakeBackend({
@@ -28,7 +27,8 @@ test('today and this week, scans and walk-ins apart', async () => {
   expect(text(page, '#no-entries')).toContain('还没有登记')
 })
 
-test('records a walk-in for today (China) with a group, once for a double tap', async () => {
+test('records a walk-in for today in China (already tomorrow in UTC+8) with a group, once for a double tap', async () => {
+  pinClock('2026-12-03T17:00:00Z') // 4 December, 01:00 in China
   const posted = []
   backendWith([], posted)
   const page = render('keeper/pages/visits/index')
@@ -37,19 +37,21 @@ test('records a walk-in for today (China) with a group, once for a double tap', 
   page.instance.onGroup({ detail: { value: '1' } })
   await Promise.all([tap(page, '#record'), tap(page, '#record')])
   await waitFor(() => text(page, '#message'))
-  expect(posted).toEqual([{ date: chinaDate(), count: 4, worker_group: 'sanitation', note: null }])
+  expect(posted).toEqual([{ date: '2026-12-04', count: 4, worker_group: 'sanitation', note: null }])
   expect(text(page, '#message')).toContain('已登记 4 人次')
 })
 
-test('a past day may be chosen: yesterday', async () => {
+test('a past day may be chosen: yesterday, in China', async () => {
+  pinClock('2026-12-03T17:00:00Z')
   const posted = []
   backendWith([], posted)
   const page = render('keeper/pages/visits/index')
   await page.instance.onLoad({ code: 'FC0001' })
   page.instance.onDate({ detail: { value: '1' } })
-  expect(text(page, '#date')).toContain('昨天')
+  expect(text(page, '#date')).toBe('昨天（2026-12-03）')
   await page.instance.record()
-  expect(posted[0].date).toBe(chinaDate(Date.now() - 86400 * 1000))
+  expect(posted[0].date).toBe('2026-12-03')
+  expect(page.data.dates).toHaveLength(8) // today and the 7 days a walk-in may be back-dated
 })
 
 test('corrects an entry with its right count', async () => {
