@@ -30,6 +30,7 @@ const CHECKIN = {
   rate_limited: (e) => ({ kind: 'wait', title: '签到太频繁了', detail: waitText(e.retryAfter) }),
   idempotency_key_reused: () => ({ kind: 'retry', title: '签到没有成功', detail: '请再点一次“签到”' }),
   validation_error: () => ({ kind: 'retry', title: '签到没有成功', detail: '请重新扫标牌后再签到' }),
+  bad_request: () => ({ kind: 'retry', title: '签到没有成功', detail: '请重新扫标牌后再签到' }),
   unauthorized: () => ({ kind: 'retry', title: '登录已过期', detail: '请点“重试”' }),
   database_unavailable: (e) => ({ kind: 'wait', title: '系统正忙', detail: waitText(e.retryAfter) }),
   service_unavailable: (e) => ({ kind: 'wait', title: '系统正忙', detail: waitText(e.retryAfter) }),
