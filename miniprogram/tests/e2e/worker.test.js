@@ -81,3 +81,14 @@ test('too far: the distance is on screen, and nothing is counted', async () => {
   expect(text(page, '#outcome')).toMatch(/离站点太远[\s\S]*约 \d+ 米/)
   expect((await visitsReport(station.code)).totals.scanned).toBe(0)
 })
+
+test('opened from a mini-program code (scene): the check-in counts', async () => {
+  const station = await staff.newStation('码上驿站', HERE.lat + 0.03, HERE.lng)
+  expect(station.scene).toMatch(new RegExp(`^${station.code}\\.`))
+  asPerson('o-e2e-scene', { lat: HERE.lat + 0.03, lng: HERE.lng })
+  const page = await stationPage({ scene: encodeURIComponent(station.scene) })
+  await tap(page, '#checkin')
+  await waitFor(() => text(page, '#outcome'))
+  expect(text(page, '#outcome')).toContain('签到成功')
+  expect((await visitsReport(station.code)).totals.scanned).toBe(1)
+})

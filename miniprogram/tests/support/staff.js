@@ -17,7 +17,7 @@ async function staffLogin() {
   return {
     get: (path) => ok(httpJson('GET', `${API}${path}`, null, auth), `GET ${path}`),
     post: (path, data) => ok(httpJson('POST', `${API}${path}`, data || {}, auth), `POST ${path}`),
-    /** A station registered by staff; its code and its sign's URL (what the QR on the sign holds). */
+    /** A station registered by staff; its code, its sign's URL (what the QR on the sign holds) and the mini-program code's scene. */
     async newStation(name, lat, lng, extra = {}) {
       const station = await this.post('/api/staff/v1/stations', {
         name,
@@ -32,7 +32,7 @@ async function staffLogin() {
         ...extra,
       })
       const sign = await this.get(`/api/staff/v1/stations/${station.code}/sign`)
-      return { code: station.code, signUrl: sign.url }
+      return { code: station.code, signUrl: sign.url, scene: sign.scene }
     },
   }
 }
