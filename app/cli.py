@@ -32,15 +32,25 @@ def seed_reference():
 
 
 @seed.command("demo")
-def seed_demo():
-    """Load the demo stations and staff accounts (development only, idempotent)."""
+@click.option("--no-activity", is_flag=True, help="只建站点和账号，不生成 90 天的签到、评价、登记、状态和资金")
+def seed_demo(no_activity):
+    """Load the demo stations, staff accounts and 90 days of activity (development only, idempotent)."""
+    import time
+
     if not current_app.config["DEMO_DATA_ALLOWED"]:
         raise click.ClickException("demo data is refused in this environment")
+    started = time.perf_counter()
     try:
-        result = demo_service.load_demo_data()
+        result = demo_service.load_demo_data(activity=not no_activity)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"demo data: {result['accounts']} accounts, {result['stations']} stations created")
+    if not no_activity:
+        click.echo(
+            f"demo activity: {result['visits']} visits scanned, {result['walk_ins']} walk-ins, {result['ratings']} ratings, "
+            f"{result['status_posts']} status posts, {result['investments']} investments created "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
 
 
 @staff.command("create")

@@ -93,11 +93,20 @@ def _check_count(count: int, minimum: int) -> None:
         raise InvalidInput(message, code="walk_in_count_out_of_range", details={"count": [message]})
 
 
-def record_walk_in(binding: StationKeeper, *, date: date, count: int, worker_group: str | None = None, note: str | None = None) -> WalkIn:
+def record_walk_in(
+    binding: StationKeeper,
+    *,
+    date: date,
+    count: int,
+    worker_group: str | None = None,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> WalkIn:
+    """`at`: when the keeper records it (default now; the demo data replays past days)."""
     station = binding.station
     if station.status == STATUS_PLANNED:
         raise Conflict("该站点尚未建成投入使用，暂不能登记人次", code="station_not_in_service")
-    now = utcnow()
+    now = at or utcnow()
     today = local_date(now)
     _check_day(date, today)
     _check_count(count, minimum=1)
