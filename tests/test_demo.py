@@ -9,7 +9,7 @@ from app.services import geo
 
 def test_seed_demo_loads_stations_in_every_district_and_one_account_per_role(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["seed", "demo"])
+    result = runner.invoke(args=["seed", "demo", "--no-activity"])
     assert result.exit_code == 0, result.output
     stations = db.session.scalars(sa.select(Station)).all()
     assert 30 <= len(stations) <= 60
@@ -18,12 +18,12 @@ def test_seed_demo_loads_stations_in_every_district_and_one_account_per_role(app
         assert geo.in_bounds(s.lat, s.lng, app.config["GEO_BOUNDS"])
     roles = {a.role for a in db.session.scalars(sa.select(StaffAccount))}
     assert roles == {"city", "district"}
-    again = runner.invoke(args=["seed", "demo"])
+    again = runner.invoke(args=["seed", "demo", "--no-activity"])
     assert "0 accounts, 0 stations" in again.output
 
 
 def test_demo_credentials_sign_in(app, client):
-    app.test_cli_runner().invoke(args=["seed", "demo"])
+    app.test_cli_runner().invoke(args=["seed", "demo", "--no-activity"])
     r = client.post("/api/staff/v1/auth/login", json={"username": "city.demo", "password": "Yizhan-city-2026"})
     assert r.status_code == 200
     token = r.get_json()["token"]
@@ -33,7 +33,7 @@ def test_demo_credentials_sign_in(app, client):
 
 def test_demo_data_refused_outside_development(app, monkeypatch):
     monkeypatch.setitem(app.config, "DEMO_DATA_ALLOWED", False)
-    result = app.test_cli_runner().invoke(args=["seed", "demo"])
+    result = app.test_cli_runner().invoke(args=["seed", "demo", "--no-activity"])
     assert result.exit_code != 0
     assert "refused" in result.output
 
