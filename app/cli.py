@@ -101,7 +101,11 @@ def signs_render(district, out_path):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8100, show_default=True, type=int)
 @click.option("--quiet", is_flag=True, help="no per-request log lines")
-def wechat_fake(host, port, quiet):
+@click.option(
+    "--devtools-openid",
+    help="开发用：本服务未发出的登录 code（微信开发者工具的 wx.login）以此 openid 登录，如 o-demo-worker",
+)
+def wechat_fake(host, port, quiet, devtools_openid):
     """Run the fake WeChat API server (development and tests only)."""
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("the fake WeChat server is for development and tests only")
@@ -112,7 +116,9 @@ def wechat_fake(host, port, quiet):
     fake_id = os.environ.get("FAKE_WECHAT_APPID") or fake_wechat.DEFAULT_APPID
     if app_id != fake_id:
         click.echo(f"warning: the app's WECHAT_APPID {app_id!r} is not the fake's {fake_id!r}", err=True)
-    fake_wechat.serve(host, port, quiet=quiet)
+    if devtools_openid:
+        click.echo(f"DevTools mode: codes this fake never minted log in as {devtools_openid!r} (switch: PUT /__control/devtools)")
+    fake_wechat.serve(host, port, quiet=quiet, devtools_openid=devtools_openid)
 
 
 @geo.command("rebuild")

@@ -56,3 +56,22 @@ def test_staff_create_command(app):
     short = runner.invoke(args=["staff", "create", "--username", "y", "--role", "city", "--name", "y"], input="short\nshort\n")
     assert short.exit_code != 0
     assert "密码" in short.output
+
+
+def test_wechat_devtools_codes_sign_in_as_the_demo_worker_and_the_demo_keeper(app, client, wx):
+    """`make run` starts the fake WeChat in DevTools mode: a code DevTools' own wx.login made
+    (one the fake never minted) signs in as the demo worker, or, switched, the demo keeper."""
+    app.test_cli_runner().invoke(args=["seed", "demo", "--no-activity"])
+    wx.devtools("o-demo-worker")
+    worker = client.post("/api/mp/v1/session", json={"code": "0c3FromDevTools-1"})
+    assert worker.status_code == 200, worker.get_json()
+    assert worker.get_json()["worker"]["worker_group"] == "sanitation"
+    assert client.post("/api/mp/v1/session", json={"code": "0c3FromDevTools-1"}).status_code == 401  # used
+
+    wx.devtools("o-demo-keeper")
+    token = client.post("/api/mp/v1/session", json={"code": "0c3FromDevTools-2"}).get_json()["token"]
+    kept = client.get("/api/mp/v1/keeper/stations", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert [item["station"]["code"] for item in kept["items"]] == ["FC0001"]
+
+    wx.devtools(None)
+    assert client.post("/api/mp/v1/session", json={"code": "0c3FromDevTools-3"}).status_code == 401

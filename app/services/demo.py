@@ -87,6 +87,7 @@ def load_demo_data(*, activity: bool = True) -> dict:
             station_service.create_station(CLI_ACTOR, data)
             created_stations += 1
     db.session.commit()
+    demo_activity.demo_people()  # whom a developer signs in as from WeChat DevTools (README)
     result = {"accounts": created_accounts, "stations": created_stations}
     if activity:
         result.update(demo_activity.load_demo_activity())

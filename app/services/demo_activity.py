@@ -160,6 +160,14 @@ def _cast(stations: list[Site], rnd: random.Random) -> Cast:
     return Cast(pools, keepers, demo_worker)
 
 
+def demo_people() -> None:
+    """The demo worker, and the demo keeper bound to the demo station (when it is there)."""
+    workers.set_group(workers.worker_for_openid(DEMO_WORKER_OPENID), "sanitation")
+    station = db.session.scalar(sa.select(Station).where(Station.code == DEMO_STATION))
+    if station is not None and station.status != STATUS_PLANNED and not station.is_retired:
+        bind_keeper(workers.worker_for_openid(DEMO_KEEPER_OPENID), DEMO_STATION)
+
+
 def bind_keeper(worker: Worker, station_code: str) -> StationKeeper:
     """Bind as a keeper would: staff issue a code, the worker redeems it (idempotent)."""
     current = db.session.scalar(
