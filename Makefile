@@ -64,7 +64,8 @@ run: seed
 	@echo "Demo staff: city.demo / Yizhan-city-2026 (市总工会), fc.demo / Yizhan-fc-2026 (涪城区), yx.demo / Yizhan-yx-2026 (游仙区)"
 	@echo "Mini-program: WeChat DevTools → 导入项目 → the folder $(CURDIR)/miniprogram (src/ is its root), AppID: 测试号 or yours;"
 	@echo "  run 'cd miniprogram && npm run build:npm' first (Vant into src/miniprogram_npm), tick 详情 → 本地设置 → 不校验合法域名;"
-	@echo "  the backend address is miniprogram/src/config.js (baseUrl, now http://127.0.0.1:8000). Demo keeper/worker: see README."
+	@echo "  the backend address is miniprogram/src/config.js (baseUrl, now http://127.0.0.1:8000)."
+	@echo "WeChat DevTools signs in as the demo worker (o-demo-worker); as the demo keeper of FC0001: README, \"Demo worker and keeper in WeChat DevTools\""
 	bash scripts/serve.sh
 
 test: install browser-deps
