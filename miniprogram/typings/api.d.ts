@@ -31,7 +31,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description 去重：返回窗口内已有的签到 */
+                /** @description 去重：返回窗口内已有的签到（deduplicated 为 true） */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -49,7 +49,16 @@ export interface paths {
                         "application/json": components["schemas"]["CheckInResultOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -58,7 +67,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description too_far：超出地理围栏 */
+                /** @description too_far：超出地理围栏（details 给出距离 distance_m 与上限 limit_m，单位米） */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -67,7 +76,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description scan_invalid：二维码无效 */
+                /** @description scan_invalid：二维码无法识别（不是本系统的标牌，或签名不对） */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -76,7 +85,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description station_not_open：站点现在不开放；station_not_in_service：尚未建成 */
+                /** @description station_closed_temporarily：站点临时关闭（管理员发布，附原因）；station_not_in_service：站点尚未建成投入使用；station_not_open：现在不在站点的开放时间内 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -85,7 +94,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description sign_outdated / station_closed：旧标牌或站点已撤销 */
+                /** @description sign_outdated：标牌已更换，旧标牌的二维码失效；station_closed：站点已撤销 */
                 410: {
                     headers: {
                         [name: string]: unknown;
@@ -94,7 +103,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description Validation error */
+                /** @description idempotency_key_reused：同一个 Idempotency-Key 用于了不同的签到请求；validation_error：提交的数据有误，details 列出字段及原因 */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -103,8 +112,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description 请求过于频繁 */
+                /** @description rate_limited：请求过于频繁，Retry-After 给出等待秒数 */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -148,7 +175,7 @@ export interface paths {
                         "application/json": components["schemas"]["MyRatingOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -157,8 +184,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description checkin_not_found：签到不存在或不是自己的；rating_not_found：尚未评价 */
+                /** @description checkin_not_found：签到不存在或不是自己的；not_found：地址中的编号格式不对（如负数）；rating_not_found：这次签到尚未评价 */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -197,7 +242,16 @@ export interface paths {
                         "application/json": components["schemas"]["MyRatingOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -206,7 +260,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description checkin_not_found：签到不存在或不是自己的 */
+                /** @description checkin_not_found：签到不存在或不是自己的；not_found：地址中的编号格式不对（如负数） */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -233,7 +287,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description validation_error：提交的数据有误；comment_rejected：留言含违规内容，未保存 */
+                /** @description comment_rejected：留言含违规内容，整条评价未保存，可修改后重新提交；validation_error：提交的数据有误，details 列出字段及原因 */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -242,8 +296,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description rate_limited：评价过于频繁 */
+                /** @description rate_limited：请求过于频繁，Retry-After 给出等待秒数 */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -303,7 +375,16 @@ export interface paths {
                         "application/json": components["schemas"]["BindOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -312,7 +393,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description keeper_code_invalid：绑定码无效 */
+                /** @description keeper_code_invalid：绑定码无效（或已作废、站点已撤销） */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -321,7 +402,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description keeper_code_used：绑定码已被使用 */
+                /** @description keeper_code_used：绑定码已被别人使用 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -339,7 +420,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description Validation error */
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -348,8 +429,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description rate_limited：输错次数过多，请稍后再试 */
+                /** @description rate_limited：输错次数过多，Retry-After 后再试 */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -391,8 +490,26 @@ export interface paths {
                         "application/json": components["schemas"]["KeptStationsOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -457,7 +574,16 @@ export interface paths {
                         "application/json": components["schemas"]["ReplyOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -475,7 +601,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description station_not_found：不是您管理的站点；rating_not_found：本站没有这条已公开的留言 */
+                /** @description not_found：地址中的编号格式不对（如负数）；rating_not_found：本站没有这条已公开的留言；station_not_found：站点不存在、已撤销，或不是您管理的站点 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -484,7 +610,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description validation_error：提交的数据有误；text_rejected：回复含违规内容，未保存 */
+                /** @description text_rejected：回复含违规内容，未保存，原有回复不变；validation_error：提交的数据有误，details 列出字段及原因 */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -493,8 +619,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description rate_limited：回复过于频繁 */
+                /** @description rate_limited：请求过于频繁，Retry-After 给出等待秒数 */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -546,7 +690,16 @@ export interface paths {
                         "application/json": components["schemas"]["PostedStationOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -564,7 +717,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description station_not_found：站点不存在，或不是您管理的站点 */
+                /** @description station_not_found：站点不存在、已撤销，或不是您管理的站点 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -573,8 +726,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description validation_error：提交的数据有误（或一项也没有提交）；closure_until_out_of_range：恢复时间不在现在之后 7 天以内 */
+                /** @description closure_until_out_of_range：恢复时间不在现在之后 7 天以内；status_empty：一项状态也没有提交；validation_error：提交的数据有误，details 列出字段及原因 */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -619,7 +790,7 @@ export interface paths {
                         "application/json": components["schemas"]["KeeperSummaryOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -637,8 +808,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description station_not_found：站点不存在，或不是您管理的站点 */
+                /** @description station_not_found：站点不存在、已撤销，或不是您管理的站点 */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -689,7 +878,7 @@ export interface paths {
                         "application/json": components["schemas"]["WalkInListOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -707,7 +896,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description station_not_found：站点不存在，或不是您管理的站点 */
+                /** @description station_not_found：站点不存在、已撤销，或不是您管理的站点 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -716,8 +905,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description validation_error：日期有误或区间过长 */
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -756,7 +963,16 @@ export interface paths {
                         "application/json": components["schemas"]["WalkInOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -774,7 +990,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description station_not_found：站点不存在，或不是您管理的站点 */
+                /** @description station_not_found：站点不存在、已撤销，或不是您管理的站点 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -783,7 +999,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description station_not_in_service：站点尚未建成 */
+                /** @description station_not_in_service：站点尚未建成投入使用 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -792,8 +1008,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description validation_error：提交的数据有误；walk_in_date_out_of_range：日期不在今天及之前 7 天内；walk_in_count_out_of_range：人次不在 1 到上限（默认 200）之间 */
+                /** @description validation_error：提交的数据有误，details 列出字段及原因；walk_in_count_out_of_range：人次不在 1 到上限（默认 200）之间；walk_in_date_out_of_range：日期不在今天及之前 7 天内 */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -847,7 +1081,16 @@ export interface paths {
                         "application/json": components["schemas"]["WalkInOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -865,7 +1108,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description station_not_found：不是您管理的站点；walk_in_not_found：本站没有这条登记 */
+                /** @description not_found：地址中的编号格式不对（如负数）；station_not_found：站点不存在、已撤销，或不是您管理的站点；walk_in_not_found：本站没有这条登记 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -874,7 +1117,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description walk_in_is_correction：这是更正记录；walk_in_too_old：已超过可更正的日期；walk_in_unchanged：人次未变 */
+                /** @description walk_in_is_correction：这是一条更正记录，请更正原登记；walk_in_too_old：已超过可更正的日期；walk_in_unchanged：人次未变，无需更正 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -883,8 +1126,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description validation_error；walk_in_count_out_of_range：更正后人次不在 0 到上限之间 */
+                /** @description validation_error：提交的数据有误，details 列出字段及原因；walk_in_count_out_of_range：更正后人次不在 0 到上限之间 */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -926,8 +1187,26 @@ export interface paths {
                         "application/json": components["schemas"]["WorkerOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -960,7 +1239,16 @@ export interface paths {
                         "application/json": components["schemas"]["WorkerOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -969,8 +1257,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description Validation error */
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1017,7 +1323,7 @@ export interface paths {
                         "application/json": components["schemas"]["CheckInPage"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1026,8 +1332,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description Validation error */
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1107,6 +1431,24 @@ export interface paths {
                         "application/json": components["schemas"]["RatingTagOut"][];
                     };
                 };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1148,7 +1490,7 @@ export interface paths {
                         "application/json": components["schemas"]["ScannedStationOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1157,7 +1499,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description 二维码无法识别（scan_invalid） */
+                /** @description scan_invalid：二维码无法识别（不是本系统的标牌，或签名不对） */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1166,7 +1508,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description 标牌已更换（sign_outdated）或站点已撤销（station_closed） */
+                /** @description sign_outdated：标牌已更换，旧标牌的二维码失效；station_closed：站点已撤销 */
                 410: {
                     headers: {
                         [name: string]: unknown;
@@ -1175,8 +1517,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description Validation error */
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1226,7 +1586,16 @@ export interface paths {
                         "application/json": components["schemas"]["SessionOut"];
                     };
                 };
-                /** @description code 无效或已使用 */
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description wechat_code_invalid：code 无效、已使用或已过期：请重新 wx.login */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1235,7 +1604,16 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description Validation error */
+                /** @description wechat_user_blocked：微信判定该用户有风险，拒绝登录 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1244,7 +1622,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description 请求过于频繁 */
+                /** @description rate_limited：请求过于频繁，Retry-After 给出等待秒数；wechat_rate_limited：微信限制了登录频率 */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1253,7 +1631,25 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description 微信服务暂时不可用 */
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description wechat_error：微信拒绝了请求；wechat_misconfigured：小程序的微信接口配置有误 */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试；wechat_unavailable：微信服务暂时不可用，Retry-After 后重试 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1310,7 +1706,7 @@ export interface paths {
                         "application/json": components["schemas"]["NearbyPageOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1319,8 +1715,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description Validation error */
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1366,7 +1780,7 @@ export interface paths {
                         "application/json": components["schemas"]["StationDetailOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1375,8 +1789,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description 站点不存在或已撤销 */
+                /** @description station_not_found：站点不存在或已撤销 */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1760,8 +2192,8 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
-                        "text/csv": unknown;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
                     };
                 };
                 /** @description Authentication error */
@@ -1819,7 +2251,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["StaffRatingOut1"];
+                        "application/json": components["schemas"]["StaffRatingOut"];
                     };
                 };
                 /** @description Authentication error */
@@ -1884,7 +2316,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["StaffRatingOut1"];
+                        "application/json": components["schemas"]["StaffRatingOut"];
                     };
                 };
                 /** @description Authentication error */
@@ -1949,7 +2381,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["StaffRatingOut1"];
+                        "application/json": components["schemas"]["StaffRatingOut"];
                     };
                 };
                 /** @description Authentication error */
@@ -2014,7 +2446,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["StaffRatingOut1"];
+                        "application/json": components["schemas"]["StaffRatingOut"];
                     };
                 };
                 /** @description Authentication error */
@@ -2188,8 +2620,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["QualityResult"];
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
-                        "text/csv": unknown;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
                     };
                 };
                 /** @description Authentication error */
@@ -2261,7 +2693,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["QuarterlyForm"];
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     };
                 };
                 /** @description Authentication error */
@@ -2477,8 +2909,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["SatisfactionOut"];
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
-                        "text/csv": unknown;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
                     };
                 };
                 /** @description Authentication error */
@@ -2557,8 +2989,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["FollowUpOut"];
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
-                        "text/csv": unknown;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
                     };
                 };
                 /** @description Authentication error */
@@ -2652,8 +3084,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["VisitReportOut"];
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
-                        "text/csv": unknown;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
                     };
                 };
                 /** @description Authentication error */
@@ -2736,8 +3168,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["PatternOut"];
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
-                        "text/csv": unknown;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
                     };
                 };
                 /** @description Authentication error */
@@ -2806,13 +3238,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description PDF */
+                /** @description PDF 文件 */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/pdf": unknown;
+                        "application/pdf": string;
                     };
                 };
                 /** @description Authentication error */
@@ -2937,7 +3369,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["StationOut1"];
+                        "application/json": components["schemas"]["StationOut"];
                     };
                 };
                 /** @description Authentication error */
@@ -3070,8 +3502,8 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
-                        "text/csv": unknown;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
                     };
                 };
                 /** @description Authentication error */
@@ -3127,7 +3559,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["StationOut1"];
+                        "application/json": components["schemas"]["StationOut"];
                     };
                 };
                 /** @description Authentication error */
@@ -3177,7 +3609,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["StationOut1"];
+                        "application/json": components["schemas"]["StationOut"];
                     };
                 };
                 /** @description Authentication error */
@@ -3260,7 +3692,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["StationOut1"];
+                        "application/json": components["schemas"]["StationOut"];
                     };
                 };
                 /** @description Authentication error */
@@ -3319,7 +3751,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["StationOut1"];
+                        "application/json": components["schemas"]["StationOut"];
                     };
                 };
                 /** @description Authentication error */
@@ -3381,7 +3813,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["InspectionOut1"][];
+                        "application/json": components["schemas"]["InspectionOut"][];
                     };
                 };
                 /** @description Authentication error */
@@ -3427,7 +3859,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["InspectionOut1"];
+                        "application/json": components["schemas"]["InspectionOut"];
                     };
                 };
                 /** @description Authentication error */
@@ -3492,7 +3924,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["InvestmentOut1"][];
+                        "application/json": components["schemas"]["InvestmentOut"][];
                     };
                 };
                 /** @description Authentication error */
@@ -3559,7 +3991,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["InvestmentOut1"];
+                        "application/json": components["schemas"]["InvestmentOut"];
                     };
                 };
                 /** @description Authentication error */
@@ -3615,7 +4047,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["InvestmentOut1"];
+                        "application/json": components["schemas"]["InvestmentOut"];
                     };
                 };
                 /** @description Authentication error */
@@ -3682,7 +4114,7 @@ export interface paths {
                         "application/json": components["schemas"]["KeeperCodeStateOut"][];
                     };
                 };
-                /** @description Authentication error */
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3693,6 +4125,24 @@ export interface paths {
                 };
                 /** @description station_not_found：站点不存在，或不属于本区县 */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3724,7 +4174,7 @@ export interface paths {
                         "application/json": components["schemas"]["KeeperCodeOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3744,6 +4194,24 @@ export interface paths {
                 };
                 /** @description station_retired：站点已撤销 */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3790,7 +4258,7 @@ export interface paths {
                         "application/json": components["schemas"]["KeeperCodeStateOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3799,7 +4267,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description station_not_found：站点不存在或不属于本区县；keeper_code_not_found：该站点没有这个绑定码 */
+                /** @description keeper_code_not_found：该站点没有这个绑定码；not_found：地址中的编号格式不对（如负数）；station_not_found：站点不存在，或不属于本区县 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3808,8 +4276,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description keeper_code_used：已被使用（请解除管理员绑定）；keeper_code_already_revoked：已作废 */
+                /** @description keeper_code_already_revoked：已作废；keeper_code_used：已被使用（请解除管理员绑定） */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3853,7 +4339,7 @@ export interface paths {
                         "application/json": components["schemas"]["KeeperOut"][];
                     };
                 };
-                /** @description Authentication error */
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3864,6 +4350,24 @@ export interface paths {
                 };
                 /** @description station_not_found：站点不存在，或不属于本区县 */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3912,7 +4416,7 @@ export interface paths {
                         "application/json": components["schemas"]["KeeperOut"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3921,7 +4425,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description station_not_found：站点不存在或不属于本区县；keeper_not_found：该站点没有这条绑定 */
+                /** @description keeper_not_found：该站点没有这条绑定；not_found：地址中的编号格式不对（如负数）；station_not_found：站点不存在，或不属于本区县 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3932,6 +4436,24 @@ export interface paths {
                 };
                 /** @description keeper_already_revoked：已解除绑定 */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3978,7 +4500,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["StationOut1"];
+                        "application/json": components["schemas"]["StationOut"];
                     };
                 };
                 /** @description Authentication error */
@@ -4052,7 +4574,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["StationOut1"];
+                        "application/json": components["schemas"]["StationOut"];
                     };
                 };
                 /** @description Authentication error */
@@ -4111,7 +4633,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["StationOut1"];
+                        "application/json": components["schemas"]["StationOut"];
                     };
                 };
                 /** @description Authentication error */
@@ -4322,7 +4844,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["StationOut1"];
+                        "application/json": components["schemas"]["StationOut"];
                     };
                 };
                 /** @description Authentication error */
@@ -4444,13 +4966,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description PDF */
+                /** @description PDF 文件 */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/pdf": unknown;
+                        "application/pdf": string;
                     };
                 };
                 /** @description Authentication error */
@@ -4509,13 +5031,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description PNG */
+                /** @description PNG 图片 */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "image/png": unknown;
+                        "image/png": string;
                     };
                 };
                 /** @description Authentication error */
@@ -4652,7 +5174,7 @@ export interface paths {
                         "application/json": components["schemas"]["StatusUpdatePage"];
                     };
                 };
-                /** @description Authentication error */
+                /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4670,8 +5192,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description Validation error */
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4708,13 +5248,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description PNG */
+                /** @description PNG 图片 */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "image/png": unknown;
+                        "image/png": string;
                     };
                 };
                 /** @description Authentication error */
@@ -5137,17 +5677,6 @@ export interface components {
             passed?: boolean;
             results?: unknown[];
         };
-        InspectionOut1: {
-            /** Format: date-time */
-            created_at?: string;
-            failed_items?: string[];
-            id?: number;
-            /** Format: date */
-            inspected_on?: string;
-            inspector_name?: string;
-            passed?: boolean;
-            results?: unknown[];
-        };
         InvestmentImportFile: {
             /**
              * Format: binary
@@ -5180,21 +5709,6 @@ export interface components {
             union?: number | string;
         };
         InvestmentOut: {
-            government?: string;
-            other?: string;
-            quarter?: number;
-            station?: components["schemas"]["StationRef"];
-            /** @description 三项之和 */
-            total?: string;
-            union?: string;
-            /**
-             * Format: date-time
-             * @description 最后登记时间；未登记的季度为 null
-             */
-            updated_at?: string | null;
-            year?: number;
-        };
-        InvestmentOut1: {
             government?: string;
             other?: string;
             quarter?: number;
@@ -5741,45 +6255,6 @@ export interface components {
             /** @description 签到时所说的群体 */
             worker_group?: string | null;
         };
-        StaffRatingOut1: {
-            /** Format: date-time */
-            checked_in_at?: string;
-            checkin_id?: number;
-            comment?: string | null;
-            /** @description 微信内容安全检查是否给出了结论；false 表示检查不可用，须人工判断；无留言时为 null */
-            readonly comment_checked?: boolean | null;
-            /** @description none 无留言 / published 已公开 / review 待审核 / hidden 已隐藏 */
-            comment_status?: string;
-            readonly comment_status_name?: string;
-            /** Format: date-time */
-            created_at?: string;
-            id?: number;
-            /** @description 微信内容安全检查的标签，100 为正常 */
-            moderation_label?: number | null;
-            /** Format: date-time */
-            replied_at?: string | null;
-            /** @description 回复的站点管理员（绑定记录 id，见站点的管理员列表） */
-            replied_by?: number | null;
-            /** @description 站点管理员的回复，无论其状态 */
-            reply?: string | null;
-            /** @description 微信内容安全检查是否对回复给出了结论；无回复时为 null */
-            readonly reply_checked?: boolean | null;
-            /** @description 回复的状态：none 未回复 / published 已公开 / review 待审核 / hidden 已隐藏 */
-            reply_status?: string;
-            readonly reply_status_name?: string;
-            /** Format: date-time */
-            reviewed_at?: string | null;
-            /** @description 审核员工的账号 id */
-            reviewed_by?: number | null;
-            score?: number;
-            station_code?: string;
-            /** @description 标签的中文名，与 tags 一一对应 */
-            readonly tag_names?: string[];
-            /** @description 标签编码 */
-            tags?: string[];
-            /** @description 签到时所说的群体 */
-            worker_group?: string | null;
-        };
         StaffRatingPage: {
             items?: components["schemas"]["StaffRatingOut"][];
             page?: number;
@@ -5866,47 +6341,6 @@ export interface components {
             worker_groups?: ("sanitation" | "taxi_driver" | "traffic_police" | "traffic_warden" | "municipal" | "courier" | "food_delivery" | "city_management")[];
         };
         StationOut: {
-            address?: string;
-            amenities?: string[];
-            amenities_other?: string | null;
-            build_mode?: string;
-            /** Format: date */
-            built_date?: string | null;
-            code?: string;
-            /** Format: date-time */
-            created_at?: string;
-            /**
-             * @description 坐标系，恒为 gcj02
-             * @default gcj02
-             */
-            datum?: unknown;
-            demonstration?: boolean;
-            demonstration_year?: number | null;
-            district?: components["schemas"]["CodeName"];
-            host_type?: string | null;
-            host_unit?: string | null;
-            keeper_name?: string | null;
-            keeper_phone?: string | null;
-            lat?: number;
-            latest_inspection?: components["schemas"]["InspectionOut"] | null;
-            lng?: number;
-            name?: string;
-            opening_hours?: components["schemas"]["OpeningHoursSchema"];
-            partner_programme?: string | null;
-            /** Format: date */
-            plaqued_date?: string | null;
-            provincial_best?: boolean;
-            /** Format: date-time */
-            retired_at?: string | null;
-            retired_reason?: string | null;
-            /** @description 标牌版本，重新制作标牌后加一 */
-            sign_version?: number;
-            status?: string;
-            /** Format: date-time */
-            updated_at?: string;
-            worker_groups?: string[];
-        };
-        StationOut1: {
             address?: string;
             amenities?: string[];
             amenities_other?: string | null;
