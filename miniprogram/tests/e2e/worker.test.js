@@ -92,3 +92,26 @@ test('opened from a mini-program code (scene): the check-in counts', async () =>
   expect(text(page, '#outcome')).toContain('签到成功')
   expect((await visitsReport(station.code)).totals.scanned).toBe(1)
 })
+
+test('a refused comment says why and keeps the form; a held one awaits review', async () => {
+  const station = await staff.newStation('审核驿站', HERE.lat + 0.04, HERE.lng)
+  asPerson('o-e2e-moderated', { lat: HERE.lat + 0.04, lng: HERE.lng })
+  const page = await stationPage({ q: encodeURIComponent(station.signUrl) })
+  await tap(page, '#checkin')
+  await waitFor(() => page.querySelector('#rating-form >>> #submit-rating'), { what: 'the rating form' })
+  const form = page.querySelector('#rating-form')
+
+  await setVerdict('不文明的话', 'risky')
+  form.instance.onScore({ detail: 1 })
+  form.instance.onComment({ detail: '不文明的话' })
+  await tap(page, '#rating-form >>> #submit-rating')
+  await waitFor(() => text(page, '#rating-form >>> #rating-error'), { what: 'the refusal' })
+  expect(text(page, '#rating-form >>> #rating-error')).toContain('不合适的内容')
+  expect(page.querySelector('#rating-form >>> #submit-rating')).toBeTruthy()
+
+  await setVerdict('厕所有点脏', 'review')
+  form.instance.onComment({ detail: '厕所有点脏' })
+  await tap(page, '#rating-form >>> #submit-rating')
+  await waitFor(() => text(page, '#rating-form >>> #rating-result'), { what: 'the held rating' })
+  expect(text(page, '#rating-form >>> #rating-result')).toContain('等待审核')
+})
