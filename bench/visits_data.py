@@ -253,8 +253,8 @@ def _rebuild_rollups(dsn: str) -> None:
             conn.commit()
             _restore_indexes(conn, saved)
 
-    parts = rollups.rollup_selects("postgresql")
-    statements = rollups.rebuild_sql("postgresql")
+    parts = rollups.rollup_selects()
+    statements = rollups.rebuild_sql()
     for part in parts:  # the bench runs what rebuild() runs
         assert f"INSERT INTO {part.table} ({', '.join(part.columns)}) {part.select}" in statements
     parts.sort(

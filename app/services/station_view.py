@@ -141,8 +141,6 @@ def visits_on_day(station_id: int, moment: datetime) -> VisitCounts:
     """Visits (check-ins, scanned and manual apart) on the China-time day of `moment`."""
     day = moment.astimezone(LOCAL_TZ).date()
     start = datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
-    # Bounds in UTC: SQLite keeps the UTC wall time without its offset, PostgreSQL compares
-    # instants; UTC bounds are right for both.
     bounds = (start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC))
     # Summed headcount: a keeper's walk-in entry stands for several visits, a correction for
     # the difference it makes.
