@@ -19,6 +19,8 @@ import redis
 from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage, RedisStorage
 
+from app.core import clock
+
 log = logging.getLogger(__name__)
 
 REDIS_PAUSE_SECONDS = 5.0
@@ -96,6 +98,6 @@ class CombinedLimits:
     def _hit_storage(storage, checks, keys) -> Exceeded | None:
         for (limit, _), key in zip(checks, keys, strict=True):
             if storage.incr(key, limit.get_expiry()) > limit.amount:
-                retry_after = storage.get_expiry(key) - time.time()
+                retry_after = storage.get_expiry(key) - clock.now().timestamp()  # the storage's own clock
                 return Exceeded(limit, max(1, math.ceil(retry_after)))
         return None

@@ -26,14 +26,14 @@ other visits around it (two index probes per scope). The caller holds the worker
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 
+from app.core import clock
 from app.extensions import db
 from app.models import CheckIn, VisitDayDistrict, VisitDayService, VisitDayStation, VisitDayWorkers
-from app.services.opening_hours import LOCAL_TZ
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 SCOPES = ("city", "district", "station")
@@ -41,10 +41,6 @@ TABLES = (VisitDayStation, VisitDayDistrict, VisitDayService, VisitDayWorkers)
 
 
 # --- calendar -----------------------------------------------------------------------------
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(LOCAL_TZ).date()
 
 
 def period_start(day: date, period: str) -> date:
@@ -80,7 +76,7 @@ def period_end(day: date, period: str) -> date:
 
 
 def sql_local_day(column: str) -> str:
-    return f"CAST(({column} AT TIME ZONE 'Asia/Shanghai') AS DATE)"
+    return f"CAST(({column} AT TIME ZONE '{clock.CHINA_TZ_NAME}') AS DATE)"
 
 
 def sql_period_start(day: str, period: str) -> str:
