@@ -30,14 +30,24 @@ class PlainDatabase:
 
     def one(self, sql: str, params: dict) -> tuple | None:
         """The statement's first row (psycopg's `%(name)s` parameters), committed."""
+        return self._run(sql, params, lambda result: result.fetchone())
+
+    def all(self, sql: str, params: dict) -> list[tuple]:
+        """Every row of the statement, committed."""
+        return self._run(sql, params, lambda result: result.fetchall())
+
+    def _run(self, sql: str, params: dict, fetch):
         bound = self._db.engines[None]
         if isinstance(bound, sa.Connection):
-            return self._in_outer_transaction(sql, params)
+            return self._in_outer_transaction(sql, params, fetch)
         for attempt in (1, 2):
-            fairy = self._engine.raw_connection()  # connect errors: sqlalchemy's OperationalError
             try:
-                row = fairy.driver_connection.execute(sql, params).fetchone()
-            except psycopg.OperationalError as exc:
+                fairy = self._engine.raw_connection()
+            except (psycopg.OperationalError, psycopg.InterfaceError) as exc:  # cannot connect: as the ORM reports it
+                raise sa.exc.OperationalError(sql, None, exc) from exc
+            try:
+                rows = fetch(fairy.driver_connection.execute(sql, params))
+            except (psycopg.OperationalError, psycopg.InterfaceError) as exc:  # the connection, not the statement
                 fairy.invalidate()
                 if attempt == 2:
                     raise sa.exc.OperationalError(sql, None, exc) from exc
@@ -46,15 +56,15 @@ class PlainDatabase:
                 fairy.close()
                 raise
             fairy.close()
-            return row
+            return rows
         return None  # not reached
 
-    def _in_outer_transaction(self, sql: str, params: dict) -> tuple | None:
+    def _in_outer_transaction(self, sql: str, params: dict, fetch):
         session = self._db.session
         try:
-            row = session.connection().exec_driver_sql(sql, params).fetchone()
+            rows = fetch(session.connection().exec_driver_sql(sql, params))
         except sa.exc.DBAPIError as exc:
             session.rollback()
             raise exc.orig from exc
         session.commit()
-        return row
+        return rows

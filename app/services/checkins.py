@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import sqlalchemy as sa
@@ -125,7 +125,8 @@ def check_in(
     outcome, visit_id, created, checked_in_at, visit_services, distance, located, code, name, detail = row
     if outcome != "ok":
         raise _refusal(outcome, detail)
-    return CheckInAnswer(visit_id, code, name, checked_in_at, visit_services, located, distance, created)
+    # In UTC as every instant the API shows (the driver reads the server session's zone).
+    return CheckInAnswer(visit_id, code, name, checked_in_at.astimezone(UTC), visit_services, located, distance, created)
 
 
 def _key_reused() -> InvalidInput:
