@@ -74,3 +74,31 @@ class VisitDayWorkers(Base):
     new_month: Mapped[int] = mapped_column(default=0)
     new_quarter: Mapped[int] = mapped_column(default=0)
     new_year: Mapped[int] = mapped_column(default=0)
+
+
+class VisitMonthDistrict(Base):
+    """visit_day_district summed by calendar month (`month` is its first day): what a report by
+    month, quarter or year over whole months reads, 30 times fewer rows."""
+
+    __tablename__ = "visit_month_district"
+
+    month: Mapped[date] = mapped_column(primary_key=True)
+    district_code: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    source: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    worker_group: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    visits: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+class VisitMonthWorkers(Base):
+    """visit_day_workers' city and district rows summed by calendar month: new_month, new_quarter
+    and new_year stay additive (a month lies within one quarter and one year)."""
+
+    __tablename__ = "visit_month_workers"
+
+    month: Mapped[date] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    scope_key: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    district_code: Mapped[str] = mapped_column(sa.String(8))
+    new_month: Mapped[int] = mapped_column(default=0)
+    new_quarter: Mapped[int] = mapped_column(default=0)
+    new_year: Mapped[int] = mapped_column(default=0)

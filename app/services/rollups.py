@@ -9,6 +9,8 @@ Tables (app/models/rollup.py), keyed by local (Asia/Shanghai) day:
 - visit_day_station  (day, station, source, worker group) -> visits
 - visit_day_district (day, district, source, worker group) -> visits      (tiny)
 - visit_day_service  (day, district, service, source, worker group) -> visits
+- visit_month_district, visit_month_workers: the district table and the city and district rows
+  of the workers' table summed by calendar month, for reports over whole months;
 - visit_day_workers  (day, scope, scope key) -> new_day/new_week/new_month/new_quarter/new_year:
   how many workers had on that day their first scanned visit of the day/ISO week/month/quarter/
   year within the scope (the city, a district, a station). Summed over a whole period's days it
@@ -33,11 +35,19 @@ import sqlalchemy as sa
 
 from app.core import clock
 from app.extensions import db
-from app.models import CheckIn, VisitDayDistrict, VisitDayService, VisitDayStation, VisitDayWorkers
+from app.models import (
+    CheckIn,
+    VisitDayDistrict,
+    VisitDayService,
+    VisitDayStation,
+    VisitDayWorkers,
+    VisitMonthDistrict,
+    VisitMonthWorkers,
+)
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 SCOPES = ("city", "district", "station")
-TABLES = (VisitDayStation, VisitDayDistrict, VisitDayService, VisitDayWorkers)
+TABLES = (VisitDayStation, VisitDayDistrict, VisitDayService, VisitDayWorkers, VisitMonthDistrict, VisitMonthWorkers)
 
 
 # --- calendar -----------------------------------------------------------------------------
@@ -160,13 +170,36 @@ def rollup_selects() -> list[RollupSql]:
         f" SELECT f.day, f.scope, f.scope_key, f.district_code, {sums} FROM ({days}) f"
         " GROUP BY f.day, f.scope, f.scope_key, f.district_code",
     )
-    return [station, district, by_service, workers]
+    # The monthly tables are sums of the daily ones (checked against them, which are checked
+    # against raw): rebuilt after them, from them.
+    month = sql_period_start("m.day", "month")
+    month_district = RollupSql(
+        "visit_month_district",
+        ("month", "district_code", "source", "worker_group", "visits"),
+        f"SELECT {month} AS month, m.district_code, m.source, m.worker_group, SUM(m.visits) AS visits"
+        " FROM visit_day_district m GROUP BY 1, 2, 3, 4",
+    )
+    month_workers = RollupSql(
+        "visit_month_workers",
+        ("month", "scope", "scope_key", "district_code", "new_month", "new_quarter", "new_year"),
+        f"SELECT {month} AS month, m.scope, m.scope_key, m.district_code, SUM(m.new_month) AS new_month,"
+        " SUM(m.new_quarter) AS new_quarter, SUM(m.new_year) AS new_year FROM visit_day_workers m"
+        " WHERE m.scope IN ('city', 'district') GROUP BY 1, 2, 3, 4",
+    )
+    return [station, district, by_service, workers, month_district, month_workers]
 
 
-def rebuild_sql() -> list[str]:
+def whole_months(start: date, end: date) -> bool:
+    """Whether [start, end) is whole calendar months: the monthly rollups can answer it."""
+    return start.day == 1 and end.day == 1 and start < end
+
+
+def rebuild_sql(*, daily_only: bool = False) -> list[str]:
+    """daily_only: the day tables alone (the migration that made them ran before the monthly ones existed)."""
+    parts = [p for p in rollup_selects() if p.table.startswith("visit_day_") or not daily_only]
     # Check-ins arriving meanwhile wait for this transaction, then add themselves on top.
-    statements = ["LOCK TABLE " + ", ".join(m.__tablename__ for m in TABLES) + " IN EXCLUSIVE MODE"]
-    for part in rollup_selects():
+    statements = ["LOCK TABLE " + ", ".join(p.table for p in parts) + " IN EXCLUSIVE MODE"]
+    for part in parts:
         statements.append(f"DELETE FROM {part.table}")
         statements.append(f"INSERT INTO {part.table} ({', '.join(part.columns)}) {part.select}")
     return statements

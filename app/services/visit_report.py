@@ -23,7 +23,16 @@ from app import reference_data as ref
 from app.core import clock
 from app.errors import Forbidden, InvalidInput
 from app.extensions import db
-from app.models import CheckIn, Station, VisitDayDistrict, VisitDayService, VisitDayStation, VisitDayWorkers
+from app.models import (
+    CheckIn,
+    Station,
+    VisitDayDistrict,
+    VisitDayService,
+    VisitDayStation,
+    VisitDayWorkers,
+    VisitMonthDistrict,
+    VisitMonthWorkers,
+)
 from app.services import stations as station_service
 from app.services.actor import Actor
 from app.services.report_export import Table
@@ -31,6 +40,7 @@ from app.services.rollups import as_date, next_period, period_start, sql_local_d
 
 GROUPINGS = ("city", "district", "station")
 PERIODS = ("day", "week", "month", "quarter", "year")
+MONTHLY = ("month", "quarter", "year")  # periods made of whole months: the monthly rollups answer them
 MAX_BUCKETS = 400  # periods in one report: 400 days, 400 weeks, … (a station by day over a year fits)
 MAX_YEARS = 10
 DISTRICT_NAMES = {d.code: d.name for d in ref.DISTRICTS}
@@ -231,12 +241,15 @@ def _rollup_visit_rows(query: VisitQuery):
         table = VisitDayService
     elif _station_level(query):
         table = VisitDayStation
+    elif query.period in MONTHLY:
+        table = VisitMonthDistrict  # whole months (a period's start and end always are)
     else:
         table = VisitDayDistrict
-    start_col = sa.literal_column(sql_period_start(f"{table.__tablename__}.day", query.period))
+    day = table.month if table is VisitMonthDistrict else table.day
+    start_col = sa.literal_column(sql_period_start(f"{table.__tablename__}.{day.key}", query.period))
     station_col = table.station_id if table is VisitDayStation else None
     keys = _key_columns(query, table.district_code, station_col)
-    stmt = sa.select(*keys, start_col, table.source, sa.func.sum(table.visits)).where(table.day >= query.start, table.day < query.end)
+    stmt = sa.select(*keys, start_col, table.source, sa.func.sum(table.visits)).where(day >= query.start, day < query.end)
     if query.district:
         stmt = stmt.where(table.district_code == query.district)
     if query.station is not None:
@@ -254,22 +267,24 @@ def _rollup_visit_rows(query: VisitQuery):
 
 
 def _rollup_worker_rows(query: VisitQuery):
-    t = VisitDayWorkers
-    column = getattr(t, f"new_{query.period}")
-    start_col = sa.literal_column(sql_period_start(f"{t.__tablename__}.day", query.period))
     if query.station is not None:
         scope = "station"
     elif query.group_by == "city":
         scope = "district" if query.district else "city"
     else:
         scope = query.group_by
+    # Whole months of the city or a district: the monthly table (stations are kept by day only).
+    t = VisitMonthWorkers if query.period in MONTHLY and scope in ("city", "district") else VisitDayWorkers
+    day = t.month if t is VisitMonthWorkers else t.day
+    column = getattr(t, f"new_{query.period}")
+    start_col = sa.literal_column(sql_period_start(f"{t.__tablename__}.{day.key}", query.period))
     if query.group_by == "station":
         keys = [t.district_code, t.scope_key]
     elif query.group_by == "district":
         keys = [t.district_code]
     else:
         keys = []
-    stmt = sa.select(*keys, start_col, sa.func.sum(column)).where(t.scope == scope, t.day >= query.start, t.day < query.end)
+    stmt = sa.select(*keys, start_col, sa.func.sum(column)).where(t.scope == scope, day >= query.start, day < query.end)
     if query.district:
         stmt = stmt.where(t.district_code == query.district)
     if query.station is not None:
