@@ -211,3 +211,25 @@ def test_a_dead_pooled_connection_is_retried_once(app):
     second = plain.one("SELECT pg_backend_pid()", {})[0]
     assert second != first
     plain._engine.dispose()
+
+
+# --- rollup rows in shards --------------------------------------------------------------------------
+
+
+def test_a_days_visits_spread_over_shards_and_sum_right(client, app_ctx):
+    from app.models import VisitDayDistrict
+    from app.models.rollup import SHARDS
+    from app.services import rollups
+    from tests.conftest import worker_signed_in
+    from tests.factories import WorkerFactory
+
+    station = StationFactory(opening_hours=ALWAYS)
+    for _ in range(12):
+        r = worker_signed_in(client, WorkerFactory()).post(CHECKINS, json={"scan": scan_of(station), "services": []})
+        assert r.status_code == 201
+    rows = db.session.execute(
+        sa.select(VisitDayDistrict.shard, VisitDayDistrict.visits).where(VisitDayDistrict.district_code == station.district_code)
+    ).all()
+    assert len({shard for shard, _ in rows}) > 1 and all(0 <= shard < SHARDS for shard, _ in rows)
+    assert sum(visits for _, visits in rows) == 12
+    assert rollups.verify() == []
