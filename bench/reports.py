@@ -94,7 +94,7 @@ def _raw_figures(server: Server) -> dict:
     from app.services.actor import CLI_ACTOR
 
     out = {}
-    with hot_paths.app_on(server):
+    with hot_paths.app_on(server) as app, app.app_context():  # one context for a whole in-process pass
         query = visit_report.query_for(CLI_ACTOR, since=date(YEAR, 1, 1), until=date(YEAR, 12, 31), group_by="district", period="year")
 
         def visits(source):
