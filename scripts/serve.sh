@@ -8,7 +8,10 @@ pids=()
 stop() { [ "${#pids[@]}" -eq 0 ] || kill -TERM "${pids[@]}" 2>/dev/null || true; }
 trap stop EXIT INT TERM
 if [ -z "${WECHAT_API_BASE:-}" ] && [ "${YIZHAN_ENV:-development}" != production ]; then
-  "$BIN/flask" wechat fake --host 127.0.0.1 --port "${FAKE_WECHAT_PORT:-8100}" --quiet &
+  # WeChat DevTools' own wx.login codes sign in as the demo worker (README: "Demo worker and
+  # keeper in WeChat DevTools"); FAKE_WECHAT_DEVTOOLS_OPENID=o-demo-keeper starts as the keeper.
+  "$BIN/flask" wechat fake --host 127.0.0.1 --port "${FAKE_WECHAT_PORT:-8100}" --quiet \
+    --devtools-openid "${FAKE_WECHAT_DEVTOOLS_OPENID:-o-demo-worker}" &
   pids+=("$!")
   export WECHAT_API_BASE="http://127.0.0.1:${FAKE_WECHAT_PORT:-8100}/"
   echo "fake WeChat API on $WECHAT_API_BASE (mint login codes at ${WECHAT_API_BASE}__control/codes)"
