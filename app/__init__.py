@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-import sqlalchemy as sa
 from apiflask import APIFlask
 
 from config import load_config
@@ -62,9 +61,10 @@ def _configure_logging(app: APIFlask) -> None:
 
 def _init_extensions(app: APIFlask) -> None:
     from app import models  # noqa: F401  (every model registered before Alembic looks)
-    from app.extensions import blob_cache, db, geo_index, limiter, migrate, redis_store, wechat
+    from app.extensions import blob_cache, db, geo_index, limiter, migrate, plain_db, redis_store, wechat
 
     db.init_app(app)
+    plain_db.init_app(app, db)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
     if app.config.get("REDIS_URL"):
         from app.adapters.redis_store import connection_options
@@ -79,9 +79,6 @@ def _init_extensions(app: APIFlask) -> None:
     wechat.init_app(app)  # after redis_store: the token is cached there
     blob_cache.init_app(app, redis_store)
     geo_index.init_app(app, redis_store, db)
-    with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            _tune_sqlite(db.engine)
 
 
 def _init_csrf(app: APIFlask) -> None:
@@ -101,24 +98,6 @@ def _migrations_dir():
     from pathlib import Path
 
     return Path(__file__).resolve().parent.parent / "migrations"
-
-
-def _tune_sqlite(engine: sa.Engine) -> None:
-    """Foreign keys on, WAL for concurrent readers, and SQLAlchemy's recipe that lets pysqlite
-    run real transactions and SAVEPOINTs (it otherwise begins them behind our back)."""
-
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
 
 
 def _document_errors(app: APIFlask) -> None:

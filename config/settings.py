@@ -20,7 +20,7 @@ class ConfigError(RuntimeError):
 
 class BaseConfig:
     SECRET_KEY = DEFAULT_SECRET_KEY
-    SQLALCHEMY_DATABASE_URI: str | None = None  # SQLite file in the instance folder if unset
+    SQLALCHEMY_DATABASE_URI: str | None = None  # the private cluster in the instance folder if unset
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Seconds to wait for a new PostgreSQL connection: a database that hangs costs a request
     # this long (then 503 database_unavailable), not gunicorn's worker timeout.
@@ -291,17 +291,29 @@ def load_config(
         settings["GEO_BOUNDS"] = _geo_bounds_from_env(environ["YIZHAN_GEO_BOUNDS"])
     settings.update(overrides or {})
     settings["WECHAT_TIMEOUT"] = _wechat_timeout(settings["WECHAT_TIMEOUT"])
-    if not settings.get("SQLALCHEMY_DATABASE_URI"):
-        folder = Path(instance_path or "instance")
-        folder.mkdir(parents=True, exist_ok=True)
-        settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{(folder / 'yizhan.sqlite3').resolve()}"
-    settings["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(settings["SQLALCHEMY_DATABASE_URI"])
+    if not settings.get("SQLALCHEMY_DATABASE_URI") and env_name != "production":
+        settings["SQLALCHEMY_DATABASE_URI"] = private_database_url(Path(instance_path or "instance"))
+    settings["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(settings.get("SQLALCHEMY_DATABASE_URI") or "")
     settings["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(settings)
     settings["RATELIMIT_STORAGE_URI"] = settings.get("REDIS_URL") or "memory://"
     settings["RATELIMIT_KEY_PREFIX"] = settings["REDIS_KEY_PREFIX"]
     if env_name == "production":
         check_production(settings)
     return settings
+
+
+def private_database_url(instance: Path) -> str:
+    """The database of the private PostgreSQL cluster in the instance folder, which `make run`
+    starts when no DATABASE_URL is given (scripts/private_postgres.py). It listens on a Unix
+    socket: where the running server's postmaster.pid says, else in its data folder."""
+    pgdata = (instance / "postgres").resolve()
+    socket_dir = pgdata
+    try:
+        lines = (pgdata / "postmaster.pid").read_text().splitlines()
+        socket_dir = Path(lines[4].strip()) if len(lines) > 4 and lines[4].strip() else pgdata
+    except OSError:
+        pass
+    return f"postgresql://postgres@/yizhan?host={socket_dir}"
 
 
 def _normalise_database_url(url: str) -> str:
@@ -352,6 +364,8 @@ def check_production(settings: Mapping) -> None:
     elif len(settings["SECRET_KEY"]) < 32:
         problems.append("SECRET_KEY must be at least 32 characters")
     problems += [f"{name} must be off in production" for name in DEV_ONLY_SWITCHES if settings.get(name)]
+    if not settings.get("SQLALCHEMY_DATABASE_URI"):
+        problems.append("DATABASE_URL must be set (a PostgreSQL URL)")
     if not str(settings.get("PUBLIC_BASE_URL", "")).startswith("https://"):
         problems.append("PUBLIC_BASE_URL must be the https:// address printed on the signs")
     if settings.get("SIGN_SECRET") and len(settings["SIGN_SECRET"]) < 32:

@@ -1,4 +1,4 @@
-"""The models and the migrations describe the same schema, on SQLite and on PostgreSQL."""
+"""The models and the migrations describe the same schema."""
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
