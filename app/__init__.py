@@ -49,6 +49,7 @@ def create_app(env_name: str | None = None, overrides: Mapping | None = None) ->
     register_error_handlers(app)
     _document_errors(app)
     register_cli(app)
+    _init_core(app)
     return app
 
 
@@ -63,7 +64,14 @@ def _init_extensions(app: APIFlask) -> None:
     from app.extensions import blob_cache, db, geo_index, limiter, migrate, redis_store, wechat
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(_migrations_dir()),
+        render_as_batch=True,
+        compare_type=True,
+        include_name=_include_name,
+    )
     if app.config.get("REDIS_URL"):
         from app.adapters.redis_store import connection_options
 
@@ -76,6 +84,22 @@ def _init_extensions(app: APIFlask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
+
+
+def _init_core(app: APIFlask) -> None:
+    """The shared foundations in app/core: the job queue (and its CLI)."""
+    from app.core.jobs import queue
+    from app.core.jobs.cli import jobs_cli
+
+    logging.getLogger("procrastinate.blueprints").setLevel(logging.WARNING)  # "adding tasks", per app
+    queue.init_app(app)
+    app.cli.add_command(jobs_cli)
+
+
+def _include_name(name, type_, parent_names) -> bool:
+    """Alembic compares our models with the database, not the job library's own tables
+    (procrastinate_*: created by their migration from the library's schema)."""
+    return not (type_ == "table" and name and name.startswith("procrastinate_"))
 
 
 def _init_csrf(app: APIFlask) -> None:

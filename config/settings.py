@@ -147,6 +147,16 @@ class BaseConfig:
     QUALITY_RATING_PRIOR_WEIGHT = 5
     QUALITY_AMENITIES_FULL = 6
 
+    # Background jobs (app/core/jobs, README "Background jobs"): a worker runs this many jobs at
+    # once, beats every HEARTBEAT seconds; a worker silent for STALLED_AFTER seconds is taken for
+    # dead and its jobs are handed back. A failed job waits BASE × 2^attempt seconds (≤ MAX).
+    JOBS_CONCURRENCY = 4
+    JOBS_HEARTBEAT_SECONDS = 10.0
+    JOBS_STALLED_AFTER_SECONDS = 60.0
+    JOBS_POLL_SECONDS = 5.0  # LISTEN/NOTIFY wakes workers at once; this bounds a missed wake-up
+    JOBS_RETRY_BASE_SECONDS = 30.0
+    JOBS_RETRY_MAX_SECONDS = 3600.0
+
     DEBUG = False
     TESTING = False
     DEMO_DATA_ALLOWED = False
@@ -242,6 +252,12 @@ TUNABLES = {
     "QUALITY_PERIOD_DAYS": int,
     "QUALITY_RATING_PRIOR_WEIGHT": int,
     "QUALITY_AMENITIES_FULL": int,
+    "JOBS_CONCURRENCY": int,
+    "JOBS_HEARTBEAT_SECONDS": float,
+    "JOBS_STALLED_AFTER_SECONDS": float,
+    "JOBS_POLL_SECONDS": float,
+    "JOBS_RETRY_BASE_SECONDS": float,
+    "JOBS_RETRY_MAX_SECONDS": float,
 }
 
 

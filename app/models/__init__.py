@@ -1,5 +1,6 @@
 """The data: every model is imported here so Alembic and the app see the whole schema."""
 
+from app.core.jobs.ledger import AtMostOnceJob
 from app.models.audit import AuditEntry
 from app.models.investment import Investment, QuarterlySubmission
 from app.models.keeper import KeeperCode, StationKeeper, StationStatus, StatusUpdate
@@ -20,6 +21,7 @@ from app.models.visit import CheckIn, IdempotencyRecord, Rating
 from app.models.worker import Worker
 
 __all__ = [
+    "AtMostOnceJob",
     "AuditEntry",
     "BuildMode",
     "CareActivityKind",
