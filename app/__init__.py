@@ -39,10 +39,12 @@ def create_app(env_name: str | None = None, overrides: Mapping | None = None) ->
     from app.cli import register_cli
     from app.console import register_console
     from app.web import register_web
+    from app.wechat_push import register_wechat_push
     from miniprogram_api import register_miniprogram_api
 
     register_api(app)
     register_miniprogram_api(app)
+    register_wechat_push(app)
     register_web(app)
     register_console(app)
     _init_csrf(app)

@@ -18,7 +18,7 @@ DEFAULT_SECRET = "fake-secret"
 
 
 def create_app(appid: str | None = None, secret: str | None = None) -> Flask:
-    from fake_wechat import control, wechat_api
+    from fake_wechat import control, push, wechat_api
 
     app = Flask(__name__)
     app.json.ensure_ascii = False
@@ -27,6 +27,8 @@ def create_app(appid: str | None = None, secret: str | None = None) -> Flask:
     app.extensions["fake_wechat"] = State(appid, secret)
     app.register_blueprint(wechat_api.bp)
     app.register_blueprint(control.bp)
+    app.extensions["fake_wechat_push"] = push.PushState()
+    app.register_blueprint(push.control_bp)  # media_check_async and the message push
     return app
 
 

@@ -19,6 +19,7 @@ from app.models.staff import StaffAccount
 from app.models.station import Inspection, Station
 from app.models.visit import CheckIn, IdempotencyRecord, Rating
 from app.models.worker import Worker
+from app.wechat_push.models import ProcessedPush
 
 __all__ = [
     "AtMostOnceJob",
@@ -34,6 +35,7 @@ __all__ = [
     "Inspection",
     "Investment",
     "KeeperCode",
+    "ProcessedPush",
     "QuarterlySubmission",
     "Rating",
     "SixHasItem",
