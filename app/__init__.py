@@ -89,13 +89,15 @@ def _init_extensions(app: APIFlask) -> None:
 
 
 def _init_core(app: APIFlask) -> None:
-    """The shared foundations in app/core: the job queue (and its CLI)."""
+    """The shared foundations in app/core: the job queue (and its CLI), the file store."""
+    from app.core.files import files
     from app.core.jobs import queue
     from app.core.jobs.cli import jobs_cli
 
     logging.getLogger("procrastinate.blueprints").setLevel(logging.WARNING)  # "adding tasks", per app
     queue.init_app(app)
     app.cli.add_command(jobs_cli)
+    files.init_app(app)
 
 
 def _include_name(name, type_, parent_names) -> bool:

@@ -170,6 +170,11 @@ class BaseConfig:
     JOBS_RETRY_BASE_SECONDS = 30.0
     JOBS_RETRY_MAX_SECONDS = 3600.0
 
+    # Uploaded files (app/core/files, README "Uploaded files"): the folder of the embedded store
+    # (default <instance>/files) and the largest file of each kind.
+    FILES_ROOT: str | None = None
+    FILES_MAX_BYTES = {"plan": 10 * 1024 * 1024, "photo": 5 * 1024 * 1024}
+
     DEBUG = False
     TESTING = False
     DEMO_DATA_ALLOWED = False
@@ -221,6 +226,7 @@ ENV_SETTINGS = {
     "WECHAT_PUSH_TOKEN": "WECHAT_PUSH_TOKEN",
     "WECHAT_PUSH_AES_KEY": "WECHAT_PUSH_AES_KEY",
     "WECHAT_PUSH_MODE": "WECHAT_PUSH_MODE",
+    "FILES_ROOT": "FILES_ROOT",
     "CONSOLE_TILE_URL": "CONSOLE_TILE_URL",
     "CONSOLE_TILE_ATTRIBUTION": "CONSOLE_TILE_ATTRIBUTION",
 }
