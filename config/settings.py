@@ -131,6 +131,7 @@ class BaseConfig:
     WECHAT_PUSH_MODE = "secure"
     WECHAT_PUSH_MAX_AGE_SECONDS = 300
     WECHAT_PUSH_MAX_BYTES = 64 * 1024
+    WECHAT_PUSH_KEEP_DAYS = 7  # the record of processed pushes (no personal data) is pruned after
 
     # The staff console (/console, server-rendered): signed session cookie, CSRF on every form.
     SESSION_COOKIE_NAME = "yizhan_console"

@@ -59,13 +59,14 @@ def jobs_app(jobs_db):
 
 
 @contextmanager
-def worker(url: str, log: Path):
+def worker(url: str, log: Path, modules: tuple[str, ...] = ("tests.job_tasks",), **env_vars):
     """`flask jobs worker` as a process of its own; yields the Popen (the test may kill it)."""
-    env = {**os.environ, "YIZHAN_ENV": "testing", "DATABASE_URL": url, "FLASK_APP": "wsgi", **FAST}
+    env = {**os.environ, "YIZHAN_ENV": "testing", "DATABASE_URL": url, "FLASK_APP": "wsgi", **FAST, **env_vars}
     env.pop("REDIS_URL", None)
+    imports = [arg for module in modules for arg in ("--import", module)]
     with open(log, "ab") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "jobs", "worker", "--import", "tests.job_tasks"],
+            [sys.executable, "-m", "flask", "jobs", "worker", *imports],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -202,6 +203,15 @@ def test_a_worker_killed_mid_task(jobs_app, jobs_db, tmp_path):
     assert len(events(log, "ordinary", "attempt")) == 2 and len(events(log, "ordinary", "ran")) == 1
     assert len(events(log, "send", "attempt")) == 1 and events(log, "send", "sent") == []
     assert jobs.outcome(send) == "uncertain"
+
+
+def test_a_periodic_task_runs_once_per_instant_however_many_workers(jobs_app, jobs_db, tmp_path):
+    ticks = tmp_path / "ticks.jsonl"
+    both = {"modules": ("tests.job_ticks",), "YIZHAN_TEST_TICKS": str(ticks)}
+    with worker(jobs_db[1], tmp_path / "w1.log", **both), worker(jobs_db[1], tmp_path / "w2.log", **both):
+        wait_for(lambda: len((ticks.exists() and ticks.read_text().splitlines()) or []) >= 4, what="four ticks")
+    stamps = [json.loads(line)["timestamp"] for line in ticks.read_text().splitlines()]
+    assert len(stamps) == len(set(stamps))  # two schedulers, each instant deferred once
 
 
 def test_enqueue_refuses_an_unknown_task_and_a_naive_instant(jobs_app):

@@ -305,3 +305,19 @@ def test_production_refuses_the_fakes_push_secrets_and_bad_settings(tmp_path):
         load_config("production", environ={**real, "WECHAT_PUSH_MODE": "loud"}, instance_path=str(tmp_path))
     plain = load_config("production", environ={**real, "WECHAT_PUSH_MODE": "plain"}, instance_path=str(tmp_path))
     assert plain["WECHAT_PUSH_MODE"] == "plain"
+
+
+def test_processed_pushes_are_pruned_after_the_keeping_period(pushes):
+    from datetime import timedelta
+
+    from app.wechat_push import service
+    from app.wechat_push.models import ProcessedPush
+
+    assert "wechat_push.prune" in jobs.registered_tasks() and jobs.registered_tasks()["wechat_push.prune"].cron
+    pushes.fake.push_event("user_info_modified", "o-recent")
+    with pushes.app.app_context():
+        old = clock.now() - timedelta(days=8)
+        db.session.add(ProcessedPush(digest="0" * 64, signature_digest="1" * 64, event="user_info_modified", received_at=old))
+        db.session.commit()
+        assert service.prune({}) == 1
+        assert db.session.execute(sa.select(ProcessedPush.event)).scalars().all() == ["user_info_modified"]

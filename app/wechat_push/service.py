@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import logging
+from datetime import timedelta
 
 import sqlalchemy as sa
 import xmltodict
@@ -26,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 
-from app.core import clock, wechat_events
+from app.core import clock, jobs, wechat_events
 from app.errors import AuthenticationFailed, DomainError
 from app.extensions import db
 from app.wechat_push.models import ProcessedPush
@@ -177,8 +178,11 @@ def _sha1(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
 
 
-def prune(before) -> int:
-    """Forget processed pushes received before `before` (older than any retry or replay window)."""
+@jobs.task("wechat_push.prune", cron="17 19 * * *")  # daily, 03:17 China time
+def prune(payload: dict | None = None) -> int:
+    """Forget processed pushes older than WECHAT_PUSH_KEEP_DAYS: far past any retry (WeChat
+    retries within minutes) or replay (the timestamp window) they could answer."""
+    before = clock.now() - timedelta(days=_config("WECHAT_PUSH_KEEP_DAYS"))
     result = db.session.execute(sa.delete(ProcessedPush).where(ProcessedPush.received_at < before))
     db.session.commit()
     return result.rowcount

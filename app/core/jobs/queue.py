@@ -33,8 +33,12 @@ class JobQueue:
         """Give the worker's procrastinate App every task registered so far."""
         papp = self.procrastinate_app(app)
         for spec in registry.registered_tasks().values():
-            if spec.name not in papp.tasks:
-                papp.task(name=spec.name, queue=spec.queue, pass_context=True, retry=Backoff(spec, app.config))(_runner(app, spec))
+            if spec.name in papp.tasks:
+                continue
+            options = {"name": spec.name, "queue": spec.queue, "pass_context": True, "retry": Backoff(spec, app.config)}
+            registered = papp.task(**options)(_runner(app, spec))
+            if spec.cron:
+                papp.periodic(cron=spec.cron)(registered)
         return papp
 
 
@@ -102,9 +106,11 @@ class Backoff(BaseRetryStrategy):
 def _runner(app: Flask, spec: registry.TaskSpec):
     """What the worker calls (in a thread): the task in an app context of its own."""
 
-    def run(context, payload: dict | None = None, **_periodic) -> None:
+    def run(context, payload: dict | None = None, timestamp: int | None = None) -> None:
         from app.extensions import db
 
+        if payload is None and timestamp is not None:  # deferred by the periodic scheduler
+            payload = {"timestamp": timestamp}
         with app.app_context():
             try:
                 if spec.at_most_once:
