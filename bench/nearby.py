@@ -13,6 +13,7 @@ import time
 import psycopg
 import redis
 
+from app.core import clock
 from app.services import tokens
 from bench import hot_paths, load, settings
 from bench.server import BIN, ROOT, Server
@@ -82,8 +83,9 @@ def _worker_token(server: Server) -> str:
     from itsdangerous import URLSafeTimedSerializer
 
     with psycopg.connect(_dsn(server)) as conn:
+        now = clock.now()  # the app's clock, not the database server's
         wid = conn.execute(
-            "INSERT INTO workers (openid, created_at, last_seen_at) VALUES ('o-bench-nearby', now(), now()) RETURNING id"
+            "INSERT INTO workers (openid, created_at, last_seen_at) VALUES ('o-bench-nearby', %s, %s) RETURNING id", (now, now)
         ).fetchone()[0]
     # The same format and salt as app.services.tokens: the bench signs what the app will accept.
     return URLSafeTimedSerializer(server.env["SECRET_KEY"], salt=tokens.WORKER).dumps({"wid": wid})

@@ -4,7 +4,6 @@ print a table and write bench/RESULTS.md with the machine's description."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import platform
 import subprocess
@@ -12,6 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from app.core import clock
 from bench import checkins, hot_paths, import_stations, nearby, reports, settings, signs
 from bench.server import ROOT, running_app
 
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
         [
             "# Benchmark results",
             "",
-            f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by {mode} on: {machine()}; {elapsed / 60:.1f} minutes in all.",
+            f"Run {clock.now():%Y-%m-%d %H:%M} UTC by {mode} on: {machine()}; {elapsed / 60:.1f} minutes in all.",
             "The app ran under gunicorn (production configuration, 2 workers × 4 threads) on PostgreSQL and Redis on the same machine;",
             "requests went over HTTP on loopback. The reports ran on a second gunicorn over their own kept database",
             "(bench/visits_data.py); its rows' ratios are to that server's own hello world, measured in the same run.",

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import psycopg
 
 from app import reference_data as ref
+from app.core import clock
 
 DATA_VERSION = 2  # bump when the generator changes: kept databases are then reloaded
 YEAR = 2025
@@ -359,7 +360,7 @@ def _python_rows(size: Size, station0: int, worker0: int):
     import random
 
     rnd = random.Random(2025)
-    start = dt.datetime(YEAR, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    start = dt.datetime(YEAR, 1, 1, tzinfo=clock.CHINA_TZ)
     weights = [h * w for w in WEEKDAY for h in HOURLY]
     per_hour = [weights[((h // 24 + 2) % 7) * 24 + h % 24] for h in range(365 * 24)]
     scale = size.visits / sum(per_hour)

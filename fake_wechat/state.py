@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import secrets
 import threading
-import time
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
+
+from app.core import clock
 
 CODE_TTL = 300  # a login code is good once, for 5 minutes
 TOKEN_TTL = 7200
@@ -66,7 +67,7 @@ class State:
     token_fetches: int = 0
 
     def now(self) -> float:
-        return time.time() + self.clock_offset
+        return clock.now().timestamp() + self.clock_offset
 
     def reset(self) -> None:
         with self.lock:

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.core import clock
 from app.extensions import db
 from app.models import CheckIn
-from app.models.base import utcnow
 from app.services import geo, sign_tokens
 from tests.conftest import worker_signed_in
 from tests.factories import StationFactory, WorkerFactory
@@ -58,24 +58,23 @@ def test_second_scan_in_the_window_is_the_same_visit(worker_api, app_ctx):
 
 
 def test_a_scan_after_the_window_is_a_new_visit(app, worker_api, app_ctx, monkeypatch):
-    from app.services import checkins
 
     station = open_station()
     first = check_in(worker_api, station).get_json()
-    later = utcnow() + timedelta(minutes=app.config["CHECKIN_DEDUPE_MINUTES"] + 1)
-    monkeypatch.setattr(checkins, "utcnow", lambda: later)
+    later = clock.now() + timedelta(minutes=app.config["CHECKIN_DEDUPE_MINUTES"] + 1)
+    monkeypatch.setattr(clock, "now", lambda: later)
     r = check_in(worker_api, station)
     assert r.status_code == 201 and r.get_json()["id"] != first["id"]
     assert visits(station) == 2
 
 
 def test_the_window_is_configurable(app, worker_api, app_ctx, monkeypatch):
-    from app.services import checkins
 
     monkeypatch.setitem(app.config, "CHECKIN_DEDUPE_MINUTES", 5)
     station = open_station()
     check_in(worker_api, station)
-    monkeypatch.setattr(checkins, "utcnow", lambda: utcnow() + timedelta(minutes=6))
+    later = clock.now() + timedelta(minutes=6)
+    monkeypatch.setattr(clock, "now", lambda: later)
     assert check_in(worker_api, station).status_code == 201
 
 

@@ -9,6 +9,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from app.core import clock
 from app.extensions import db
 from app.services import quarters, rollups
 from tests.console_helpers import console_as, flashes
@@ -57,7 +58,7 @@ def test_the_quarterly_form_download_and_submit(app, fc_staff, city_staff, visit
     xlsx = console.get("/console/reports/quarterly?format=xlsx")
     assert xlsx.status_code == 200
     load_workbook(io.BytesIO(xlsx.data))
-    year, quarter = quarters.quarter_of(quarters.local_today())
+    year, quarter = quarters.quarter_of(clock.today())
     r = console.post(f"/console/reports/quarterly/{year}/{quarter}/submit")
     assert r.status_code == 302
     assert any("已标记" in m for _, m in flashes(console.follow(r).text))
@@ -81,7 +82,7 @@ def test_the_visits_chart_is_per_period_with_iso_dates(app, city_staff, visits):
 
     r = console_as(app, city_staff).get("/console/reports/visits?period=day&group_by=district")
     chart = json.loads(re.search(r'<script type="application/json" id="visits-data">(.*?)</script>', r.text, re.S).group(1))
-    today = quarters.local_today().isoformat()
+    today = clock.today().isoformat()
     assert len(chart["periods"]) == 30 and chart["periods"][-1] == today  # ISO dates, one bar a day
     assert (chart["scanned"][-1], chart["manual"][-1]) == (8, 0)  # the districts of a day added together
     assert sum(chart["scanned"]) == 8
@@ -89,7 +90,7 @@ def test_the_visits_chart_is_per_period_with_iso_dates(app, city_staff, visits):
 
 def test_the_quarterly_form_through_a_chosen_quarter(app, fc_staff, visits):
     console = console_as(app, fc_staff)
-    year, quarter = quarters.quarter_of(quarters.local_today())
+    year, quarter = quarters.quarter_of(clock.today())
     r = console.get(f"/console/reports/quarterly?year={year}&quarter=1")
     assert r.status_code == 200 and "填报到一季度" in r.text
     if quarter > 1:
@@ -107,7 +108,7 @@ def test_the_quarterly_form_through_a_chosen_quarter(app, fc_staff, visits):
 
 
 def test_the_dashboard_shows_the_years_forms_due_and_late(app, fc_staff, city_staff, visits):
-    year, quarter = quarters.quarter_of(quarters.local_today())
+    year, quarter = quarters.quarter_of(clock.today())
     fc = console_as(app, fc_staff)
     due = fc.get("/console/").text.split('id="forms-due"')[1].split("</table>")[0]
     assert due.count("<tr>") == quarter + 1  # the header and this year's quarters so far

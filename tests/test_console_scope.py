@@ -13,9 +13,9 @@ import pytest
 import sqlalchemy as sa
 
 from app import reference_data as ref
+from app.core import clock
 from app.extensions import db
 from app.models import AuditEntry, CheckIn, Inspection, KeeperCode, Rating, Station, StationKeeper
-from app.models.base import utcnow
 from tests.console_helpers import console_as, flashes
 from tests.factories import CheckInFactory, StationFactory, WorkerFactory
 
@@ -87,11 +87,11 @@ per_page = pytest.mark.parametrize("page", PAGES, ids=str)
 def ready_station(page: Page, **overrides) -> str:
     station = StationFactory(**{**page.station, **overrides})
     if page.inspected:
-        db.session.add(Inspection(station=station, inspector_name="测试", inspected_on=date.today(), results=ALL_PASSED))
+        db.session.add(Inspection(station=station, inspector_name="测试", inspected_on=clock.today(), results=ALL_PASSED))
     if page.keeper:
         db.session.add(StationKeeper(station_id=station.id, worker_id=WorkerFactory().id))
     if page.keeper_code:
-        db.session.add(KeeperCode(code_hash=f"test-{station.code}", station_id=station.id, expires_at=utcnow() + timedelta(hours=1)))
+        db.session.add(KeeperCode(code_hash=f"test-{station.code}", station_id=station.id, expires_at=clock.now() + timedelta(hours=1)))
     db.session.commit()
     return station.code
 
@@ -288,7 +288,7 @@ class Check:
 def _this_quarter() -> tuple[int, int]:
     from app.services import quarters
 
-    return quarters.quarter_of(quarters.local_today())
+    return quarters.quarter_of(clock.today())
 
 
 RATING_RULE = "/console/ratings/<int:rating_id>/<any(approve, hide, 'reply-approve', 'reply-hide'):decision>"

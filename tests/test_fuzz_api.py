@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import schemathesis
@@ -37,9 +37,9 @@ from schemathesis.specs.openapi.checks import (
 
 from app import create_app
 from app import reference_data as ref
+from app.core import clock
 from app.extensions import db
 from app.models import Inspection, Investment, KeeperCode, Rating, Station, StationKeeper
-from app.models.base import utcnow
 from app.services import sign_tokens, walkins
 from app.services import staff as staff_service
 from app.services import workers as worker_service
@@ -117,9 +117,9 @@ def _station(code: str, district: str, **extra) -> Station:
 def _furnish(station: Station, keeper_worker, visitor) -> dict:
     """A keeper, an unused binding code, a 六有 inspection, a rated visit and a walk-in."""
     binding = StationKeeper(station_id=station.id, worker_id=keeper_worker.id)
-    code = KeeperCode(code_hash=f"fuzz-{station.code}", station_id=station.id, expires_at=utcnow() + timedelta(hours=24))
+    code = KeeperCode(code_hash=f"fuzz-{station.code}", station_id=station.id, expires_at=clock.now() + timedelta(hours=24))
     db.session.add_all([binding, code])
-    db.session.add(Inspection(station=station, inspector_name="测试", inspected_on=date.today(), results=ALL_PASSED))
+    db.session.add(Inspection(station=station, inspector_name="测试", inspected_on=clock.today(), results=ALL_PASSED))
     db.session.commit()
     visit = CheckInFactory(station=station, worker=visitor)
     rating = Rating(
@@ -129,7 +129,7 @@ def _furnish(station: Station, keeper_worker, visitor) -> dict:
     db.session.add(rating)
     db.session.add(Investment(station_id=station.id, district_code=station.district_code, year=2025, quarter=2))
     db.session.commit()
-    entry = walkins.record_walk_in(binding, date=walkins.local_date(utcnow()), count=3).entry
+    entry = walkins.record_walk_in(binding, date=clock.today(), count=3).entry
     return {"keeper_id": binding.id, "code_id": code.id, "checkin_id": visit.id, "rating_id": rating.id, "entry_id": entry.id}
 
 
@@ -170,7 +170,7 @@ def make_world() -> World:
     values = {name: [i[name] for i in ids] for name in own}
     values["checkin_id"] += mine
     values["code"] = ["FC0001", "FC0002", "YX0001", "fc0001"]
-    values["year"] = [2025, date.today().year]
+    values["year"] = [2025, clock.today().year]
     values["quarter"] = [1, 2, 4]
     scans = [sign_tokens.url_for_sign(a), sign_tokens.scene_for(a)]
     return World({"A": "FC0001", "B": "FC0002", "C": "YX0001"}, tokens, actors, values, scans)

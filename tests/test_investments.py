@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
+from app.core import clock
 from app.extensions import db
 from app.models import Investment
-from app.services import quarters
 from tests.assertions import CJK, assert_error
 from tests.factories import StationFactory
 
@@ -123,7 +123,7 @@ def test_bad_amounts_are_refused_and_change_nothing(fc_api, fc_station, body, fi
         (2025, 0, "quarter_invalid"),
         (1999, 1, "year_out_of_range"),
         (2101, 1, "year_out_of_range"),
-        (quarters.local_today().year + 1, 1, "quarter_in_future"),
+        (clock.today().year + 1, 1, "quarter_in_future"),
     ],
 )
 def test_bad_periods_are_refused(fc_api, fc_station, year, quarter, code):
@@ -207,7 +207,7 @@ def test_dry_run_writes_nothing(fc_api, fc_station):
 
 
 def test_one_bad_row_refuses_the_whole_file(fc_api, fc_station, yx_station):
-    future_year = quarters.local_today().year + 1
+    future_year = clock.today().year + 1
     rows = [
         ["FC0001", "2025", "1", "1", "", ""],  # row 2: good
         ["FC0001", "2025", "5", "1", "", ""],  # row 3: quarter 5

@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.core import clock
 from app.extensions import db
 from app.models import AuditEntry, KeeperCode
-from app.models.base import utcnow
 from tests.assertions import assert_error
 from tests.conftest import worker_signed_in
 from tests.factories import StationFactory, WorkerFactory
@@ -72,7 +72,7 @@ def test_a_used_code_cannot_be_revoked(fc_api, client, station):
 def test_an_expired_code_reads_expired_and_may_still_be_revoked(fc_api, station):
     issued = issue(fc_api)
     row = db.session.get(KeeperCode, issued["id"])
-    row.expires_at = utcnow() - timedelta(minutes=1)
+    row.expires_at = clock.now() - timedelta(minutes=1)
     db.session.commit()
     assert fc_api.get(f"{STAFF}/FC0101/keeper-codes").get_json()[0]["state"] == "expired"
     assert fc_api.post(f"{STAFF}/FC0101/keeper-codes/{issued['id']}/revoke").status_code == 200

@@ -4,13 +4,13 @@ recorded, the summary counts them, and a revoked keeper can post nothing more.""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.core import clock
 from app.extensions import db
 from app.models import StationStatus
-from app.models.base import utcnow
 from app.services import sign_tokens
 from tests.conftest import worker_signed_in
 from tests.factories import StationFactory, WorkerFactory
@@ -40,13 +40,13 @@ def test_the_whole_keeper_loop(client, fc_api, app_ctx):
 
     # Seven hours later (past the 6 h freshness limit) the post reads unknown, with its time.
     row = db.session.get(StationStatus, station.id)
-    old = utcnow() - timedelta(hours=7)
+    old = clock.now() - timedelta(hours=7)
     row.water_at = row.toilet_at = row.rest_seats_at = old
     db.session.commit()
     stale = visitor.get(f"/api/mp/v1/stations/{code}").get_json()["live_status"]
     assert stale["water"]["state"] == "unknown" and stale["water"]["updated_at"] is not None
 
-    until = (utcnow() + timedelta(hours=2)).isoformat()
+    until = (clock.now() + timedelta(hours=2)).isoformat()
     closed = keeper.put(
         f"/api/mp/v1/keeper/stations/{code}/status", json={"station": {"state": "closed_temporarily", "reason": "停水检修", "until": until}}
     )
@@ -58,7 +58,7 @@ def test_the_whole_keeper_loop(client, fc_api, app_ctx):
     keeper.put(f"/api/mp/v1/keeper/stations/{code}/status", json={"station": {"state": "open"}})
     assert visitor.post("/api/mp/v1/checkins", json={"scan": sign_tokens.url_for_sign(station), "services": []}).status_code == 201
 
-    walk_in = keeper.post(f"/api/mp/v1/keeper/stations/{code}/walk-ins", json={"date": date.today().isoformat(), "count": 4})
+    walk_in = keeper.post(f"/api/mp/v1/keeper/stations/{code}/walk-ins", json={"date": clock.today().isoformat(), "count": 4})
     assert walk_in.status_code == 201, walk_in.get_json()
 
     today = keeper.get(f"/api/mp/v1/keeper/stations/{code}/summary").get_json()["today"]

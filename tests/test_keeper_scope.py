@@ -13,16 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
 
+from app.core import clock
 from app.extensions import db
 from app.models import Rating, Station, StationKeeper
-from app.models.base import utcnow
 from app.services import walkins
-from app.services.opening_hours import LOCAL_TZ
 from tests.conftest import Api, worker_signed_in
 from tests.factories import CheckInFactory, StationFactory, WorkerFactory
 
@@ -32,11 +30,11 @@ MISSING = "FC9999"
 
 
 def today() -> str:
-    return datetime.now(LOCAL_TZ).date().isoformat()
+    return clock.today().isoformat()
 
 
 def a_walk_in(station: Station, binding: StationKeeper) -> dict:
-    return {"entry_id": walkins.record_walk_in(binding, date=utcnow().astimezone(LOCAL_TZ).date(), count=3).entry.id}
+    return {"entry_id": walkins.record_walk_in(binding, date=clock.today(), count=3).entry.id}
 
 
 def a_published_comment(station: Station, binding: StationKeeper) -> dict:
@@ -170,7 +168,7 @@ def test_a_plain_worker_is_not_a_keeper(world_for, worker_api, endpoint):
 @every_endpoint
 def test_a_revoked_keeper_is_no_longer_one(world_for, client, endpoint):
     world = world_for(endpoint)
-    world.binding_b.revoked_at = utcnow()
+    world.binding_b.revoked_at = clock.now()
     db.session.commit()
     before = everything()
     r = endpoint.call(worker_signed_in(client, world.binding_b.worker), world.b.code, world.params_b)
@@ -201,7 +199,7 @@ def test_keeping_one_station_among_several_reaches_only_those(client, app_ctx):
     a, b, c = (StationFactory(code=code) for code in ("FC0301", "FC0302", "FC0303"))
     binding = keeper_of(a)
     for station, revoked in ((b, True), (c, False)):
-        db.session.add(StationKeeper(station_id=station.id, worker_id=binding.worker_id, revoked_at=utcnow() if revoked else None))
+        db.session.add(StationKeeper(station_id=station.id, worker_id=binding.worker_id, revoked_at=clock.now() if revoked else None))
     db.session.commit()
     api = worker_signed_in(client, binding.worker)
     status = KEEPER_ENDPOINTS[0]

@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.core import clock
 from app.extensions import db
 from app.models import CheckIn, Rating
-from app.services import keeper_summary, walkins
 from tests.assertions import assert_error
 from tests.conftest import Api, worker_signed_in
 from tests.factories import CheckInFactory, StationFactory, WorkerFactory, make_keeper
@@ -98,8 +98,7 @@ def summary(api) -> dict:
 
 @pytest.fixture
 def fixed_clock(monkeypatch):
-    monkeypatch.setattr(keeper_summary, "utcnow", lambda: NOW)
-    monkeypatch.setattr(walkins, "utcnow", lambda: NOW)
+    monkeypatch.setattr(clock, "now", lambda: NOW)
 
 
 def walk_in(api, day: str, count: int, code: str = "FC0101") -> int:
@@ -141,7 +140,7 @@ def test_visits_today_and_this_week(fixed_clock, client, station, other_station,
 
 def test_on_a_monday_the_week_is_today(fixed_clock, monkeypatch, keeper, station):
     monday_noon = MONDAY_START + timedelta(hours=12)
-    monkeypatch.setattr(keeper_summary, "utcnow", lambda: monday_noon)
+    monkeypatch.setattr(clock, "now", lambda: monday_noon)
     CheckInFactory(station=station, checked_in_at=monday_noon - timedelta(hours=1))
     CheckInFactory(station=station, checked_in_at=MONDAY_START - timedelta(hours=1))  # Sunday
     body = summary(keeper)

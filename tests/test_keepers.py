@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.core import clock
 from app.extensions import db
 from app.models import AuditEntry, KeeperCode, StationKeeper
-from app.models.base import utcnow
 from app.services import keeper_codes
 from tests.assertions import assert_error
 from tests.conftest import worker_signed_in
@@ -60,7 +60,7 @@ def codes_table() -> list[tuple]:
 
 
 def test_a_code_is_short_random_and_stored_only_as_a_hash(fc_api, station, city_api):
-    before = utcnow()
+    before = clock.now()
     r = fc_api.post(f"{STAFF}/FC0101/keeper-codes")
     assert r.status_code == 201, r.get_json()
     body = r.get_json()
@@ -83,7 +83,7 @@ def test_the_lifetime_is_configurable(app, fc_api, station):
     finally:
         app.config["KEEPER_CODE_TTL_HOURS"] = 72
     row = db.session.scalar(sa.select(KeeperCode))
-    assert row.expires_at - utcnow() <= timedelta(hours=1)
+    assert row.expires_at - clock.now() <= timedelta(hours=1)
 
 
 def test_no_codes_for_a_retired_station(fc_api, station):
@@ -146,8 +146,8 @@ def test_a_used_code_is_refused_to_anyone_else(fc_api, worker_api, client, stati
 
 def test_an_expired_code_is_refused(fc_api, worker_api, station, monkeypatch):
     code = issue(fc_api)
-    later = utcnow() + timedelta(hours=72, seconds=1)
-    monkeypatch.setattr(keeper_codes, "utcnow", lambda: later)
+    later = clock.now() + timedelta(hours=72, seconds=1)
+    monkeypatch.setattr(clock, "now", lambda: later)
     error = assert_error(bind(worker_api, code), 410, "keeper_code_expired")
     assert "过期" in error["message"]
     assert bindings() == [] and codes_table()[0][1:] == (None, None)
@@ -162,7 +162,7 @@ def test_a_wrong_code_is_invalid(fc_api, worker_api, station, typed):
 
 def test_a_revoked_code_is_invalid(fc_api, worker_api, station):
     code = issue(fc_api)
-    db.session.scalar(sa.select(KeeperCode)).revoked_at = utcnow()
+    db.session.scalar(sa.select(KeeperCode)).revoked_at = clock.now()
     db.session.commit()
     assert_error(bind(worker_api, code), 404, "keeper_code_invalid")
 

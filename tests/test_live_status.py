@@ -16,9 +16,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.core import clock as app_clock
 from app.extensions import db
 from app.models import StationStatus, StatusUpdate
-from app.services import kept_stations, live_status, nearby, public_station, sign_tokens, station_view, status_posts
+from app.services import live_status, sign_tokens
 from tests.conftest import worker_signed_in
 from tests.factories import StationFactory, WorkerFactory, make_keeper
 from tests.test_nearby import indexed, north
@@ -42,8 +43,7 @@ class Clock:
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
     clock = Clock(NOW)
-    for module in (status_posts, station_view, nearby, public_station, kept_stations):
-        monkeypatch.setattr(module, "utcnow", lambda: clock.now)
+    monkeypatch.setattr(app_clock, "now", lambda: clock.now)
     return clock
 
 

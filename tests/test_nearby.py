@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import random
-import time
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -17,6 +16,7 @@ import pytest
 import redis
 
 from app.adapters.geo_index import METRES_PER_DEGREE
+from app.core import clock
 from app.extensions import db, geo_index
 from app.models import Station
 from app.schemas.nearby import NearbyPageOut
@@ -163,11 +163,11 @@ def test_open_now_keeps_stations_open_by_their_hours_in_china_time(worker_api, a
     at(200, code="FC9962", opening_hours=ALWAYS)
     at(300, code="FC9963", opening_hours={"always_open": False, "weekly": [{"weekday": 7, "open": "09:00", "close": "12:00"}]})
     indexed()
-    monkeypatch.setattr(nearby_module, "utcnow", lambda: WEDNESDAY_10H)
+    monkeypatch.setattr(clock, "now", lambda: WEDNESDAY_10H)
     assert codes(search(worker_api, open_now=1)) == ["FC9961", "FC9962"]
     everything = search(worker_api)
     assert [i["open_now"] for i in everything["items"]] == [True, True, False]
-    monkeypatch.setattr(nearby_module, "utcnow", lambda: SUNDAY_10H)
+    monkeypatch.setattr(clock, "now", lambda: SUNDAY_10H)
     assert codes(search(worker_api, open_now="true")) == ["FC9962", "FC9963"]
     assert len(codes(search(worker_api, open_now=0))) == 3
 
@@ -357,7 +357,7 @@ def test_an_old_index_is_refreshed_from_the_database(app, worker_api, app_ctx):
     at(200, code="FC9982")  # written behind the index's back, as while Redis was unreachable
     if client is not None:
         assert codes(search(worker_api)) == ["FC9981"]  # the index does not know it yet
-        client.set(geo_index._key("ready"), time.time() - app.config["GEO_INDEX_REFRESH_SECONDS"] - 1)
+        client.set(geo_index._key("ready"), clock.now().timestamp() - app.config["GEO_INDEX_REFRESH_SECONDS"] - 1)
     assert codes(search(worker_api)) == ["FC9981", "FC9982"]
 
 

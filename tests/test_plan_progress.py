@@ -4,17 +4,17 @@ stations per year, none counted twice, 省级最美站点 left out), per distric
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.core import clock
 from app.services import plan_progress
 from app.services.actor import CLI_ACTOR
 from tests.assertions import assert_error
 from tests.factories import StationFactory
 
 URL = "/api/staff/v1/reports/plan"
-CN = ZoneInfo("Asia/Shanghai")
+CN = clock.CHINA_TZ
 GX = {"district_code": "GX", "address": "绵阳市高新区", "lat": 31.433, "lng": 104.686}
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app import reference_data as ref
+from app.core import clock
 from app.extensions import db
 from app.models import Inspection, Rating, StatusUpdate
 from app.services import quality
@@ -22,7 +22,7 @@ from tests.assertions import assert_error
 from tests.factories import CheckInFactory, StationFactory, WorkerFactory, make_keeper
 
 URL = "/api/staff/v1/reports/quality"
-CN = ZoneInfo("Asia/Shanghai")
+CN = clock.CHINA_TZ
 PERIOD = {"to": "2025-06-30", "days": 30}  # 1–30 June 2025
 ITEMS = [code for code, _ in ref.SIX_HAS_ITEMS]
 

@@ -8,15 +8,15 @@ every rating row (and the audit log) before and after."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from app import reference_data as ref
+from app.core import clock
 from app.extensions import db
 from app.models import CheckIn, Rating
-from app.models.base import utcnow
 from app.services import ratings as rating_service
 from tests.assertions import assert_error
 from tests.conftest import Api, signed_in, worker_signed_in
@@ -68,7 +68,7 @@ def station(app_ctx):
 
 @pytest.fixture
 def visit(station, worker):
-    return CheckInFactory(station=station, worker=worker, checked_in_at=utcnow() - timedelta(hours=1))
+    return CheckInFactory(station=station, worker=worker, checked_in_at=clock.now() - timedelta(hours=1))
 
 
 def sign_in_through_wechat(client, wx, worker) -> Api:
@@ -95,7 +95,7 @@ def rated(api, visit, **body) -> dict:
 
 def add_rating(station, score: int, created_at: datetime | None = None, **values) -> Rating:
     """A rating written directly, for the staff side and the summary."""
-    visit = CheckInFactory(station=station, worker=WorkerFactory(), checked_in_at=created_at or utcnow())
+    visit = CheckInFactory(station=station, worker=WorkerFactory(), checked_in_at=created_at or clock.now())
     rating = Rating(checkin_id=visit.id, station_id=station.id, worker_id=visit.worker_id, score=score, **values)
     if created_at:
         rating.created_at = created_at
@@ -247,7 +247,7 @@ def test_ids_beyond_any_row_are_missing(rater, unchanged, checkin_id):
 
 
 def test_a_walk_in_cannot_be_rated(rater, station, unchanged):
-    walk_in = CheckIn(station=station, worker=None, source="manual", services=["water"], checked_in_at=utcnow())
+    walk_in = CheckIn(station=station, worker=None, source="manual", services=["water"], checked_in_at=clock.now())
     db.session.add(walk_in)
     db.session.commit()
     assert_error(rate(rater, walk_in), 404, "checkin_not_found")
@@ -273,12 +273,12 @@ def test_a_rating_sent_twice_at_once_is_stored_once(rater, visit, monkeypatch):
 
 
 def test_rating_is_open_for_the_window_after_the_visit(rater, station, worker):
-    visit = CheckInFactory(station=station, worker=worker, checked_in_at=utcnow() - timedelta(hours=23, minutes=59))
+    visit = CheckInFactory(station=station, worker=worker, checked_in_at=clock.now() - timedelta(hours=23, minutes=59))
     assert rate(rater, visit).status_code == 201
 
 
 def test_rating_closes_after_the_window(rater, station, worker, unchanged):
-    visit = CheckInFactory(station=station, worker=worker, checked_in_at=utcnow() - timedelta(hours=24, seconds=1))
+    visit = CheckInFactory(station=station, worker=worker, checked_in_at=clock.now() - timedelta(hours=24, seconds=1))
     error = assert_error(rate(rater, visit, comment=CLEAN), 410, "rating_window_closed")
     assert "24" in error["message"]
     assert unchanged()
@@ -286,7 +286,7 @@ def test_rating_closes_after_the_window(rater, station, worker, unchanged):
 
 def test_the_window_is_configured(app, rater, station, worker, monkeypatch, unchanged):
     monkeypatch.setitem(app.config, "RATING_WINDOW_HOURS", 1)
-    visit = CheckInFactory(station=station, worker=worker, checked_in_at=utcnow() - timedelta(minutes=61))
+    visit = CheckInFactory(station=station, worker=worker, checked_in_at=clock.now() - timedelta(minutes=61))
     assert_error(rate(rater, visit), 410, "rating_window_closed")
     assert unchanged()
 
@@ -308,7 +308,7 @@ def test_signing_in_is_required(anon_api, visit, unchanged):
 
 def test_too_many_ratings_from_one_worker_are_refused(app, rater, station, worker, monkeypatch, unchanged, client):
     monkeypatch.setitem(app.config, "RATING_LIMIT_PER_WORKER", "2 per minute")
-    visits = [CheckInFactory(station=station, worker=worker, checked_in_at=utcnow()) for _ in range(2)]
+    visits = [CheckInFactory(station=station, worker=worker, checked_in_at=clock.now()) for _ in range(2)]
     # Every attempt counts, refused ones too: probing costs as much as rating.
     assert_error(rater.post(rating_url(10**9), json={"score": 5}), 404, "checkin_not_found")
     assert rate(rater, visits[0]).status_code == 201
@@ -319,7 +319,7 @@ def test_too_many_ratings_from_one_worker_are_refused(app, rater, station, worke
     assert rows() == keep
     # The limit is the worker's own: another worker rates as usual.
     other = WorkerFactory()
-    their_visit = CheckInFactory(station=station, worker=other, checked_in_at=utcnow())
+    their_visit = CheckInFactory(station=station, worker=other, checked_in_at=clock.now())
     assert rate(worker_signed_in(client, other), their_visit).status_code == 201
     # Reading one's rating is not limited.
     assert rater.get(rating_url(visits[0].id)).status_code == 200
@@ -354,9 +354,9 @@ def test_rating_tags_for_the_mini_program_and_staff(client, city_api):
 
 
 def test_staff_list_a_stations_ratings_newest_first_with_every_comment(fc_api, station):
-    old = add_rating(station, 5, utcnow() - timedelta(hours=3), comment="很好", comment_status="published", moderation_label=100)
-    held = add_rating(station, 2, utcnow() - timedelta(hours=2), comment="待查", comment_status="review")
-    plain = add_rating(station, 4, utcnow() - timedelta(hours=1), tags=["water_ok"])
+    old = add_rating(station, 5, clock.now() - timedelta(hours=3), comment="很好", comment_status="published", moderation_label=100)
+    held = add_rating(station, 2, clock.now() - timedelta(hours=2), comment="待查", comment_status="review")
+    plain = add_rating(station, 4, clock.now() - timedelta(hours=1), tags=["water_ok"])
     add_rating(StationFactory(), 1)  # another station's
     body = fc_api.get(f"{STAFF}/stations/FC0101/ratings").get_json()
     assert body["total"] == 3
@@ -397,12 +397,12 @@ def review(api, rating_id: int, action: str):
 def test_approving_publishes_a_held_comment_and_is_audited(fc_api, fc_staff, city_api, rater, visit, wx):
     wx.fail(CHECK, status=500)
     rating_id = rated(rater, visit, comment=CLEAN)["id"]
-    asked_at = utcnow()
+    asked_at = clock.now()
     r = review(fc_api, rating_id, "approve")
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
     assert (body["comment_status"], body["reviewed_by"]) == ("published", fc_staff.id)
-    assert asked_at <= datetime.fromisoformat(body["reviewed_at"]) <= utcnow()
+    assert asked_at <= datetime.fromisoformat(body["reviewed_at"]) <= clock.now()
     mine = rater.get(rating_url(visit.id)).get_json()
     assert (mine["comment_status"], mine["comment_notice"]) == ("published", "留言已公开显示")
     assert [c.id for c in rating_service.published_comments(visit.station_id)] == [rating_id]
@@ -547,5 +547,5 @@ def test_rate_review_and_publish(rater, visit, wx, fc_api, yx_api, city_api):
     assert [c.comment for c in rating_service.published_comments(visit.station_id)] == ["工作人员很耐心"]
     assert rater.get(rating_url(visit.id)).get_json()["comment_status"] == "published"
     assert audit_total(city_api) == 1
-    summary = fc_api.get(f"{STAFF}/stations/FC0101/ratings/summary", query_string={"since": date.today().isoformat()}).get_json()
+    summary = fc_api.get(f"{STAFF}/stations/FC0101/ratings/summary", query_string={"since": clock.today().isoformat()}).get_json()
     assert (summary["count"], summary["average"]) == (1, 4.0)

@@ -13,11 +13,11 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from app.core import clock as app_clock
 from app.extensions import db
 from app.models import VisitDayDistrict, VisitDayStation, VisitDayWorkers
-from app.services import checkins, rollups, visit_counts, visit_report, walkins
+from app.services import rollups, visit_counts, visit_report
 from app.services.actor import CLI_ACTOR
-from app.services.opening_hours import LOCAL_TZ
 from app.services.sign_tokens import url_for_sign
 from tests.assertions import assert_error
 from tests.conftest import worker_signed_in
@@ -29,7 +29,7 @@ ALWAYS = {"always_open": True, "weekly": []}
 
 
 def china(*args) -> datetime:
-    return datetime(*args, tzinfo=LOCAL_TZ).astimezone(UTC)
+    return datetime(*args, tzinfo=app_clock.CHINA_TZ).astimezone(UTC)
 
 
 @pytest.fixture
@@ -41,8 +41,7 @@ def clock(monkeypatch):
             self.now = moment
 
     c = Clock()
-    monkeypatch.setattr(checkins, "utcnow", lambda: c.now)
-    monkeypatch.setattr(walkins, "utcnow", lambda: c.now)
+    monkeypatch.setattr(app_clock, "now", lambda: c.now)
     return c
 
 

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from itsdangerous import URLSafeTimedSerializer
 
 from app import reference_data as ref
+from app.core import clock
 from app.extensions import db
 from app.models import Inspection, KeeperCode, Station, StationKeeper
-from app.models.base import utcnow
 from tests.factories import StationFactory, WorkerFactory
 
 STATIONS = "/api/staff/v1/stations"
@@ -92,13 +92,13 @@ def ready_station(endpoint: Endpoint, **overrides) -> str:
     """A 涪城区 station in the state where the endpoint would succeed; returns its code."""
     station = StationFactory(**{**endpoint.station, **overrides})
     if endpoint.inspected:
-        db.session.add(Inspection(station=station, inspector_name="测试", inspected_on=date.today(), results=ALL_PASSED))
+        db.session.add(Inspection(station=station, inspector_name="测试", inspected_on=clock.today(), results=ALL_PASSED))
         db.session.commit()
     if endpoint.keeper:
         db.session.add(StationKeeper(station_id=station.id, worker_id=WorkerFactory().id))
         db.session.commit()
     if endpoint.keeper_code:
-        db.session.add(KeeperCode(code_hash=f"test-{station.code}", station_id=station.id, expires_at=utcnow() + timedelta(hours=1)))
+        db.session.add(KeeperCode(code_hash=f"test-{station.code}", station_id=station.id, expires_at=clock.now() + timedelta(hours=1)))
         db.session.commit()
     return station.code
 

@@ -8,9 +8,10 @@ from urllib.parse import quote
 
 import pytest
 
+from app.core import clock
 from app.extensions import db
 from app.models import Rating
-from app.services import sign_tokens, station_view
+from app.services import sign_tokens
 from tests.factories import CheckInFactory, StationFactory
 
 STATIONS = "/api/mp/v1/stations"
@@ -23,7 +24,7 @@ UNKNOWN = {"state": "unknown", "updated_at": None, "age_seconds": None}
 
 @pytest.fixture(autouse=True)
 def _fixed_clock(monkeypatch):
-    monkeypatch.setattr(station_view, "utcnow", lambda: NOW)
+    monkeypatch.setattr(clock, "now", lambda: NOW)
 
 
 @pytest.fixture
@@ -107,11 +108,11 @@ def test_detail_body(worker_api, station):
 
 def test_open_now_follows_the_hours_in_china_time(worker_api, station, monkeypatch):
     # 18:30 UTC on Tuesday is 02:30 on Wednesday in China: closed, though UTC says a weekday.
-    monkeypatch.setattr(station_view, "utcnow", lambda: datetime(2026, 3, 3, 18, 30, tzinfo=UTC))
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 3, 3, 18, 30, tzinfo=UTC))
     assert worker_api.get(f"{STATIONS}/{station.code}").get_json()["open_now"] is False
-    monkeypatch.setattr(station_view, "utcnow", lambda: datetime(2026, 3, 3, 23, 30, tzinfo=UTC))  # 07:30
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 3, 3, 23, 30, tzinfo=UTC))  # 07:30
     assert worker_api.get(f"{STATIONS}/{station.code}").get_json()["open_now"] is False
-    monkeypatch.setattr(station_view, "utcnow", lambda: datetime(2026, 3, 4, 0, 0, tzinfo=UTC))  # 08:00
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 3, 4, 0, 0, tzinfo=UTC))  # 08:00
     assert worker_api.get(f"{STATIONS}/{station.code}").get_json()["open_now"] is True
 
 

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
+from app.core import clock
 from app.extensions import db
 from app.models import Station
 from app.services.geo import distance_m, wgs84_to_gcj02
@@ -468,7 +469,7 @@ def test_reimport_keeps_the_built_date_of_a_built_station(fc_api):
 
 def test_new_built_station_without_date_is_built_today(fc_api):
     imported(fc_api, csv_bytes([row(1, 建成日期="")]))
-    assert station(fc_api, "FC0001")["built_date"] == date.today().isoformat()
+    assert station(fc_api, "FC0001")["built_date"] == clock.today().isoformat()
 
 
 def test_import_cannot_unplaque_a_station(fc_api):

@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.core import clock
 from app.extensions import db
 from app.models import CheckIn
-from app.services import station_view, walkins
 from tests.assertions import assert_error
 from tests.conftest import worker_signed_in
 from tests.factories import CheckInFactory, StationFactory, WorkerFactory, make_keeper
@@ -28,8 +28,7 @@ TODAY = "2026-03-04"
 
 @pytest.fixture(autouse=True)
 def _fixed_clock(monkeypatch):
-    monkeypatch.setattr(walkins, "utcnow", lambda: NOW)
-    monkeypatch.setattr(station_view, "utcnow", lambda: NOW)
+    monkeypatch.setattr(clock, "now", lambda: NOW)
 
 
 def walk_ins_url(code: str = "FC0101") -> str:
@@ -318,7 +317,7 @@ def test_another_keeper_of_the_station_corrects(client, keeper, station):
 
 def test_a_day_past_the_window_is_closed_to_corrections(keeper, monkeypatch):
     entry = recorded(keeper, date="2026-02-25", count=5)
-    monkeypatch.setattr(walkins, "utcnow", lambda: NOW + timedelta(days=1))
+    monkeypatch.setattr(clock, "now", lambda: NOW + timedelta(days=1))
     keep = rows()
     error = assert_error(keeper.post(corrections_url(entry["id"]), json={"count": 4}), 409, "walk_in_too_old")
     assert "7" in error["message"]

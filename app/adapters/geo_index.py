@@ -28,6 +28,7 @@ import redis
 import sqlalchemy as sa
 from flask import current_app
 
+from app.core import clock
 from app.models.station import STATUS_BUILT, STATUS_PLAQUED, Station
 from app.services.geo import distance_m
 
@@ -156,7 +157,7 @@ class GeoIndex:
             client.delete(self._key("ready"))
             self._missed_change = False
         built_at = client.get(self._key("ready"))
-        if built_at is not None and time.time() - float(built_at) < current_app.config["GEO_INDEX_REFRESH_SECONDS"]:
+        if built_at is not None and clock.now().timestamp() - float(built_at) < current_app.config["GEO_INDEX_REFRESH_SECONDS"]:
             return
         # Missing: nothing to answer from until rebuilt. Due for a refresh: the current index
         # still answers if another process is already refreshing it.
@@ -260,7 +261,7 @@ class GeoIndex:
                 pipe.rename(scratch, index)
             else:
                 pipe.delete(index)
-            pipe.set(self._key("ready"), time.time())
+            pipe.set(self._key("ready"), clock.now().timestamp())
             try:
                 pipe.execute()
             except redis.WatchError:

@@ -14,9 +14,9 @@ from werkzeug.exceptions import HTTPException
 from app import reference_data as ref
 from app.api.errors import status_of
 from app.console import bp
+from app.core import clock
 from app.errors import DomainError
 from app.services.actor import Actor
-from app.services.opening_hours import LOCAL_TZ
 
 DISTRICT_NAMES = {d.code: d.name for d in ref.DISTRICTS}
 LABELS = {
@@ -97,7 +97,7 @@ def local_time(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
             from datetime import UTC
 
             value = value.replace(tzinfo=UTC)
-        return value.astimezone(LOCAL_TZ).strftime(fmt)
+        return clock.china_time(value).strftime(fmt)
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

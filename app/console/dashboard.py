@@ -12,6 +12,7 @@ from flask import render_template
 from app import reference_data as ref
 from app.console import bp
 from app.console.common import actor
+from app.core import clock
 from app.services import plan_progress, quarterly, quarters, satisfaction, visit_report
 from app.services import stations as station_service
 
@@ -27,7 +28,7 @@ def _figures(report) -> dict:
 @bp.get("/")
 def dashboard():
     who = actor()
-    today = quarters.local_today()
+    today = clock.today()
     month_start = today.replace(day=1)
     day = visit_report.report_for(who, since=today, until=today, group_by="city", period="day")
     month = visit_report.report_for(who, since=month_start, until=today, group_by="city", period="month")

@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 from app import reference_data as ref
 from app.console import bp
 from app.console.common import actor, field_errors, visible_districts
+from app.core import clock
 from app.errors import DomainError, InvalidInput
 from app.schemas.report_quarterly import QuarterlyQuery
 from app.schemas.report_visits import SOURCES, VisitReportQuery
@@ -39,7 +40,7 @@ def reports():
 
 @bp.get("/reports/visits")
 def report_visits():
-    today = quarters.local_today()
+    today = clock.today()
     # A month by district and by week: one screen for city staff (13 districts × 5 weeks).
     defaults = {"from": (today - timedelta(days=29)).isoformat(), "to": today.isoformat(), "group_by": "district", "period": "week"}
     names = ("from", "to", "group_by", "period", "district", "station", "worker_group", "source", "format")
@@ -87,7 +88,7 @@ def report_quarterly():
     """附件3 for a year, filled in through a quarter (default: this year's current quarter, a past
     year's fourth), for the staff member's district (city staff: the city or any district); the
     XLSX of the same; and the year's submissions."""
-    today = quarters.local_today()
+    today = clock.today()
     raw = {k: v.strip() for k, v in request.args.items() if k in ("year", "quarter", "district", "format") and v.strip()}
     raw.setdefault("year", str(today.year))
     query, errors = _load(QuarterlyQuery(), raw)

@@ -8,11 +8,12 @@ from marshmallow import ValidationError
 from app import reference_data as ref
 from app.console import bp, station_forms
 from app.console.common import actor, field_errors, flash_error, visible_districts
+from app.core import clock
 from app.errors import Conflict, DomainError, Forbidden, InvalidInput
 from app.models.station import STATUS_PLAQUED, STATUS_RETIRED
 from app.schemas.stations import StationQuery
-from app.services import quarters, station_overview
 from app.services import station_map as map_service
+from app.services import station_overview
 from app.services import stations as station_service
 from app.services.opening_hours import describe
 
@@ -115,7 +116,7 @@ def station_detail(code: str):
         opening_hours=describe(view.station.opening_hours),
         six_has=ref.SIX_HAS_ITEMS,
         demonstration_years=ref.DEMONSTRATION_YEARS,
-        this_year=quarters.local_today().year,
+        this_year=clock.today().year,
         STATUS_PLAQUED=STATUS_PLAQUED,
         STATUS_RETIRED=STATUS_RETIRED,
     )

@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-CHINA_TZ = ZoneInfo("Asia/Shanghai")
+CHINA_TZ_NAME = "Asia/Shanghai"  # also what PostgreSQL's AT TIME ZONE is given
+CHINA_TZ = ZoneInfo(CHINA_TZ_NAME)
 
 
 def now() -> datetime:

@@ -6,6 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
+from app.core import clock
+
 # Stable constraint names, so migrations read the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -19,7 +21,9 @@ JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Column defaults' "now": the one clock's, looked up at each call (so a test that moves
+    `clock.now` moves the defaults too)."""
+    return clock.now()
 
 
 class UTCDateTime(sa.types.TypeDecorator):

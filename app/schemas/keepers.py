@@ -6,10 +6,10 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validates_schema
 
 from app import reference_data as ref
+from app.core import clock
 from app.schemas.base import BaseSchema, DateTime, Dict, Integer, Nested, String, length, one_of_pairs, page_schema
 from app.schemas.nearby import StationSummaryOut
 from app.services.live_status import CLOSED_TEMPORARILY
-from app.services.opening_hours import LOCAL_TZ
 
 GROUP_NAMES = ref.names(ref.WORKER_GROUPS)
 NOTE_MAX = 100
@@ -125,7 +125,7 @@ class LocalDateTime(fields.AwareDateTime):
     default_error_messages = {**DateTime.default_error_messages, "invalid_awareness": "时间格式有误"}
 
     def __init__(self, **kwargs):
-        super().__init__(default_timezone=LOCAL_TZ, **kwargs)
+        super().__init__(default_timezone=clock.CHINA_TZ, **kwargs)
 
 
 class StationStateIn(BaseSchema):

@@ -22,10 +22,10 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from app.core import clock
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.extensions import db
 from app.models import CheckIn, IdempotencyRecord, Station, StationStatus, Worker
-from app.models.base import utcnow
 from app.models.station import STATUS_PLANNED
 from app.models.visit import SOURCE_SCAN
 from app.services import live_status, rollups, sign_tokens
@@ -68,7 +68,7 @@ def check_in(
     station, status = _scanned_station(scan)
     if station.status == STATUS_PLANNED:
         raise Conflict("该站点尚未建成投入使用，暂不能签到", code="station_not_in_service")
-    now = utcnow()
+    now = clock.now()
     _require_open(station, status, now)
     lat, lng, distance = _locate(station, location)
     result = _record_visit(worker_id, station, now, services, lat, lng, distance)

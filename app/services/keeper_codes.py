@@ -23,10 +23,10 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from app.core import clock
 from app.errors import Conflict, Gone, NotFound
 from app.extensions import db
 from app.models import KeeperCode, StationKeeper, Worker
-from app.models.base import utcnow
 from app.services import audit
 from app.services.actor import Actor
 from app.services.stations import get_station
@@ -70,7 +70,7 @@ def issue_code(actor: Actor, station_code: str) -> IssuedCode:
     if station.is_retired:
         raise Conflict("该站点已撤销，不能再绑定管理员", code="station_retired")
     code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-    expires_at = utcnow() + timedelta(hours=current_app.config["KEEPER_CODE_TTL_HOURS"])
+    expires_at = clock.now() + timedelta(hours=current_app.config["KEEPER_CODE_TTL_HOURS"])
     row = KeeperCode(
         code_hash=code_hash(code), station_id=station.id, issued_by=actor.staff.id if actor.staff else None, expires_at=expires_at
     )
@@ -104,7 +104,7 @@ def redeem(worker: Worker, text: str) -> Binding:
         raise KeeperCodeInvalid()
     if row.used_at is not None:
         return _used_again(worker, row)
-    if row.expires_at <= utcnow():
+    if row.expires_at <= clock.now():
         raise KeeperCodeExpired()
     if row.station.is_retired:
         raise KeeperCodeInvalid("该站点已撤销，绑定码不再有效")
@@ -135,7 +135,7 @@ def _claim(row: KeeperCode, worker: Worker) -> bool:
     claimed = db.session.execute(
         sa.update(KeeperCode)
         .where(KeeperCode.id == row.id, KeeperCode.used_at.is_(None), KeeperCode.revoked_at.is_(None))
-        .values(used_at=utcnow(), used_by=worker.id)
+        .values(used_at=clock.now(), used_by=worker.id)
         .execution_options(synchronize_session=False)
     )
     return claimed.rowcount == 1
@@ -175,7 +175,7 @@ def code_state(row: KeeperCode, now=None) -> str:
         return "used"
     if row.revoked_at is not None:
         return "revoked"
-    if row.expires_at <= (now or utcnow()):
+    if row.expires_at <= (now or clock.now()):
         return "expired"
     return "pending"
 
@@ -205,7 +205,7 @@ def revoke_code(actor: Actor, station_code: str, code_id: int) -> KeeperCode:
         raise NotFound("该站点没有这个绑定码", code="keeper_code_not_found")
     if row.revoked_at is not None:
         raise Conflict("该绑定码已作废", code="keeper_code_already_revoked")
-    now = utcnow()
+    now = clock.now()
     # The condition decides against a keeper redeeming it at this moment (see _claim).
     revoked = db.session.execute(
         sa.update(KeeperCode)

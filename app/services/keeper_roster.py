@@ -6,10 +6,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.core import clock
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import StationKeeper
-from app.models.base import utcnow
 from app.services import audit
 from app.services.actor import Actor
 from app.services.stations import get_station
@@ -41,7 +41,7 @@ def revoke_keeper(actor: Actor, code: str, keeper_id: int) -> StationKeeper:
     if not keeper.active:
         raise Conflict("该管理员已被解除绑定", code="keeper_already_revoked")
     before = _snapshot(keeper)
-    keeper.revoked_at = utcnow()
+    keeper.revoked_at = clock.now()
     keeper.revoked_by = actor.staff.id if actor.staff else None
     audit.record(
         actor, "station.keeper.revoke", "station", station.code,

@@ -8,16 +8,15 @@ nobody can tell apart, so it adds to the visits and not to the workers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from app.core import clock
 from app.extensions import db
 from app.models import CheckIn, Rating, Station, StationKeeper
-from app.models.base import utcnow
 from app.models.visit import SOURCE_MANUAL, SOURCE_SCAN
 from app.services import ratings
-from app.services.opening_hours import LOCAL_TZ
 
 RATING_DAYS = 30  # "lately": today and the 29 days before
 COMMENTS_SHOWN = 10
@@ -51,10 +50,6 @@ class KeeperSummary:
     comments: list[Rating]
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, LOCAL_TZ)
-
-
 def visits_between(station_id: int, since: date, until: date) -> Visits:
     """Visits on the local days since..until: summed headcount by source (a walk-in entry stands
     for several, a correction for its difference), and the distinct workers who scanned."""
@@ -62,8 +57,8 @@ def visits_between(station_id: int, since: date, until: date) -> Visits:
         sa.select(CheckIn.source, sa.func.coalesce(sa.func.sum(CheckIn.headcount), 0), sa.func.count(sa.distinct(CheckIn.worker_id)))
         .where(
             CheckIn.station_id == station_id,
-            CheckIn.checked_in_at >= _day_start(since),
-            CheckIn.checked_in_at < _day_start(until + timedelta(days=1)),
+            CheckIn.checked_in_at >= clock.day_start(since),
+            CheckIn.checked_in_at < clock.day_start(until + timedelta(days=1)),
         )
         .group_by(CheckIn.source)
     )
@@ -75,10 +70,10 @@ def visits_between(station_id: int, since: date, until: date) -> Visits:
 
 def keeper_summary(binding: StationKeeper) -> KeeperSummary:
     station = binding.station
-    today = utcnow().astimezone(LOCAL_TZ).date()
+    today = clock.today()
     monday = today - timedelta(days=today.weekday())
     figures = RatingFigures(
-        last_30_days=ratings.summarise(station.id, since=_day_start(today - timedelta(days=RATING_DAYS - 1))),
+        last_30_days=ratings.summarise(station.id, since=clock.day_start(today - timedelta(days=RATING_DAYS - 1))),
         all_time=ratings.summarise(station.id),
     )
     return KeeperSummary(

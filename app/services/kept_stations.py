@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.core import clock
 from app.models import Worker
-from app.models.base import utcnow
 from app.services import live_status
 from app.services.keepers import active_bindings
 from app.services.station_view import StationSummary, summarise
@@ -27,6 +27,6 @@ class KeptStations:
 
 def my_stations(worker: Worker) -> KeptStations:
     bindings = sorted((b for b in active_bindings(worker) if not b.station.is_retired), key=lambda b: b.station.code)
-    now = utcnow()
+    now = clock.now()
     live = live_status.for_stations([b.station for b in bindings], now)
     return KeptStations([KeptStation(b.id, b.bound_at, StationSummary(**summarise(b.station, live[b.station_id], now))) for b in bindings])

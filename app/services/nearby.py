@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.adapters.geo_index import IN_SERVICE, Hit
+from app.core import clock
 from app.extensions import db, geo_index
 from app.models import Station
-from app.models.base import utcnow
 from app.services import live_status
 from app.services.live_status import LiveStatus
 from app.services.station_view import StationSummary, is_open_now, summarise
@@ -58,7 +58,7 @@ def nearby(
     config = current_app.config
     radius_m = radius_m or min(config["NEARBY_RADIUS_DEFAULT_M"], config["NEARBY_RADIUS_MAX_M"])
     needs = needs or []
-    now = utcnow()
+    now = clock.now()
     hits = geo_index.nearest(lat, lng, radius_m, config["NEARBY_SEARCH_MAX"])
     page_slice = slice((page - 1) * per_page, page * per_page)
     if needs or open_now:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")  # opening hours are local time in Mianyang
+from app.core import clock  # opening hours are China wall-clock time (Mianyang)
 
 WEEKDAY_NAMES = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
 
@@ -52,6 +51,6 @@ def is_open_at(opening_hours: dict, moment: datetime) -> bool:
     """Whether the hours include `moment` (any timezone-aware time; read in China time)."""
     if opening_hours.get("always_open"):
         return True
-    local = moment.astimezone(LOCAL_TZ)
+    local = clock.china_time(moment)
     now = local.strftime("%H:%M")
     return any(r["weekday"] == local.isoweekday() and r["open"] <= now < r["close"] for r in opening_hours.get("weekly", []))

@@ -25,10 +25,10 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from app import reference_data as ref
+from app.core import clock
 from app.extensions import db
 from app.models import CityPlan, DemonstrationTarget, District, Station
 from app.models.station import STATUS_BUILT, STATUS_PLAQUED, STATUS_RETIRED
-from app.services import quarters
 from app.services.actor import Actor
 
 MILESTONE_YEARS = (2022, 2023, 2024, 2025)
@@ -71,7 +71,7 @@ def _in_service_at_end_of(day: date):
     return sa.and_(
         Station.built_date < day_after,
         Station.status.in_((STATUS_BUILT, STATUS_PLAQUED, STATUS_RETIRED)),
-        sa.or_(Station.retired_at.is_(None), Station.retired_at >= quarters.local_midnight(day_after)),
+        sa.or_(Station.retired_at.is_(None), Station.retired_at >= clock.day_start(day_after)),
     )
 
 
@@ -146,7 +146,7 @@ def _demonstration(targets: dict[int, int], counts: dict[int, int], as_of: date)
 
 def plan_progress(actor: Actor, *, as_of: date | None = None) -> dict:
     """Per district (district staff: their own) and, for city staff, the city total."""
-    as_of = as_of or quarters.local_today()
+    as_of = as_of or clock.today()
     query = sa.select(District).order_by(District.sort_order)
     if not actor.is_city:
         query = query.where(District.code == actor.district_code)

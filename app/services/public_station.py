@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app import reference_data as ref
-from app.models.base import utcnow
+from app.core import clock
 from app.services import live_status, sign_tokens
 from app.services.live_status import LiveStatus, PartStatus
-from app.services.opening_hours import LOCAL_TZ, describe
+from app.services.opening_hours import describe
 from app.services.station_view import is_open_now
 
 AMENITY_NAMES = ref.names(ref.AMENITIES)
@@ -34,7 +34,7 @@ class PublicStationView:
 
 def view_for_scan(code: str, token: str) -> PublicStationView:
     station = sign_tokens.resolve(sign_tokens.parse_token(code, token))
-    now = utcnow()
+    now = clock.now()
     live = live_status.for_stations([station], now)[station.id]
     amenities = [AMENITY_NAMES[a] for a in station.amenities if a in AMENITY_NAMES]
     if station.amenities_other:
@@ -72,7 +72,7 @@ def status_lines(live: LiveStatus) -> list[str]:
 
 
 def _local(moment: datetime) -> str:
-    local = moment.astimezone(LOCAL_TZ)
+    local = clock.china_time(moment)
     return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 

@@ -19,17 +19,19 @@ import sqlalchemy as sa
 from flask import current_app
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from app import reference_data as ref
+from app.core import clock
 from app.errors import InvalidInput
 from app.extensions import db
 from app.models import District, Inspection, Rating, Station, StationKeeper, StatusUpdate
 from app.models.station import STATUS_BUILT, STATUS_PLAQUED
-from app.services import quarters
 from app.services.actor import Actor
 from app.services.quarterly import resolve_district
 from app.services.station_import import XLSX_MIME
 from app.services.visit_counts import headcount_by
+from app.services.xlsx_print import set_up_printing
 
 COMPONENTS = ("build", "operation", "function", "visits", "satisfaction")
 COMPONENT_NAMES = {
@@ -78,7 +80,7 @@ def evaluate(
     today: date | None = None,
 ) -> dict:
     settings = Settings.from_config()
-    today = today or quarters.local_today()
+    today = today or clock.today()
     to = to or today
     days = days or settings.days
     top_n = settings.top_n if top is None else top
@@ -230,18 +232,18 @@ def _status_days(codes: list[str] | None, start: date, end: date) -> dict[int, t
     query = _scoped(
         sa.select(StatusUpdate.station_id, StatusUpdate.posted_at, StatusUpdate.changes)
         .join(Station, Station.id == StatusUpdate.station_id)
-        .where(StatusUpdate.posted_at >= quarters.local_midnight(start), StatusUpdate.posted_at < quarters.local_midnight(end)),
+        .where(StatusUpdate.posted_at >= clock.day_start(start), StatusUpdate.posted_at < clock.day_start(end)),
         codes,
     )
     post_days: dict[int, set] = {}
     closed: dict[int, set] = {}
     for station_id, posted_at, changes in db.session.execute(query):
-        day = quarters.local_date(posted_at)
+        day = clock.china_date(posted_at)
         post_days.setdefault(station_id, set()).add(day)
         station = (changes or {}).get("station") or {}
         if station.get("state") == "closed_temporarily":
             until = _parse_time(station.get("until"))
-            last = min(quarters.local_date(until) if until else day, end - timedelta(days=1))
+            last = min(clock.china_date(until) if until else day, end - timedelta(days=1))
             days = closed.setdefault(station_id, set())
             while day <= last:
                 days.add(day)
@@ -261,7 +263,7 @@ def _ratings(codes: list[str] | None, start: date, end: date) -> dict[int, tuple
     query = _scoped(
         sa.select(Rating.station_id, sa.func.count(), sa.func.sum(Rating.score))
         .join(Station, Station.id == Rating.station_id)
-        .where(Rating.created_at >= quarters.local_midnight(start), Rating.created_at < quarters.local_midnight(end))
+        .where(Rating.created_at >= clock.day_start(start), Rating.created_at < clock.day_start(end))
         .group_by(Rating.station_id),
         codes,
     )
@@ -328,6 +330,9 @@ def to_xlsx(result: dict) -> bytes:
             cell.font = Font(name="宋体")
             if isinstance(cell.value, float):
                 cell.number_format = "0.0"
+    for i, (header, _) in enumerate(EXPORT_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = {"站点名称": 24, "站点编码": 10}.get(header, 8)
+    set_up_printing(sheet, header_rows="2:2")
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -23,12 +23,13 @@ year) are left empty, as on a paper form.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app import reference_data as ref
+from app.core import clock
 from app.errors import Forbidden, InvalidInput, NotFound
 from app.extensions import db
 from app.models import District, QuarterlySubmission, Station
@@ -79,7 +80,7 @@ def _bucket(column, year: int, *, moment: bool = False):
     0 before the year, 1–4 its quarter, 5 after it (or never, for NULL)."""
     edges = [quarters.first_day(year, q) for q in range(1, 5)] + [date(year + 1, 1, 1)]
     if moment:
-        edges = [quarters.local_midnight(day) for day in edges]
+        edges = [clock.day_start(day) for day in edges]
     whens = [(column.is_(None), 5)] if moment else []
     whens += [(column < edge, bucket) for bucket, edge in enumerate(edges)]
     return sa.case(*whens, else_=5)
@@ -132,7 +133,7 @@ def quarterly_form(
 ) -> dict:
     """The form's figures, as JSON-ready values (money as Decimal). raw_visits: sum the visits
     from the raw check-ins instead of the rollups (the same figures, slowly: checks, benchmarks)."""
-    today = today or quarters.local_today()
+    today = today or clock.today()
     district_row = resolve_district(actor, district)
     through = _through_quarter(year, quarter, today)
     codes = _district_codes(district_row)
@@ -183,7 +184,7 @@ def quarterly_form(
         "rows": rows,
         "total": total,
         "note": NOTE,
-        "generated_at": datetime.now(UTC),
+        "generated_at": clock.now(),
     }
 
 
@@ -222,7 +223,7 @@ def _status(submission: QuarterlySubmission | None, due: date, today: date) -> d
         "submitted_at": submission.submitted_at,
         "submitted_by": submission.submitted_by_name,
         "due_date": due,
-        "late": quarters.local_date(submission.submitted_at) > due,
+        "late": clock.china_date(submission.submitted_at) > due,
     }
 
 
@@ -232,7 +233,7 @@ def submit(actor: Actor, year: int, quarter: int, *, today: date | None = None) 
     if actor.is_city:
         raise Forbidden("季度报表由各区县工会报送", code="district_staff_only")
     quarters.check_year_quarter(year, quarter)
-    today = today or quarters.local_today()
+    today = today or clock.today()
     if not quarters.has_started(year, quarter, today):
         raise InvalidInput("该季度尚未开始，不能报送", code="quarter_in_future", details={"quarter": ["该季度尚未开始"]})
     existing = _submissions(year, actor.district_code, quarter).get(quarter)
@@ -272,7 +273,7 @@ def submission_view(submission: QuarterlySubmission) -> dict:
         "submitted_at": submission.submitted_at,
         "submitted_by": submission.submitted_by_name,
         "due_date": due,
-        "late": quarters.local_date(submission.submitted_at) > due,
+        "late": clock.china_date(submission.submitted_at) > due,
     }
 
 
@@ -280,7 +281,7 @@ def submission_status(actor: Actor, year: int, quarter: int, *, today: date | No
     """Per district: submitted (when, by whom), the due date and whether it is late. District
     staff see their own district only."""
     quarters.check_year_quarter(year, quarter)
-    today = today or quarters.local_today()
+    today = today or clock.today()
     due = quarters.due_date(year, quarter)
     query = sa.select(District).order_by(District.sort_order)
     if not actor.is_city:

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from app.services.station_import import XLSX_MIME
+from app.services.xlsx_print import set_up_printing
 
 FONT_NAME = "宋体"  # SimSun, what the union's forms are printed in
 MONEY_FORMAT = "0.00"
@@ -119,8 +120,8 @@ def render(form: dict) -> bytes:
     sheet.column_dimensions["A"].width = 10
     for col in "BCDEFGHIJ":
         sheet.column_dimensions[col].width = 13
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
+    # The form districts print, stamp and file: one landscape A4 page, its title whole.
+    set_up_printing(sheet, one_page=True, landscape=True)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -10,10 +10,10 @@ time) is on time; from the next day on it is late.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
+from app.core import clock
 from app.errors import InvalidInput
-from app.services.opening_hours import LOCAL_TZ
 
 QUARTER_NAMES = {1: "一季度", 2: "二季度", 3: "三季度", 4: "四季度"}
 FIRST_YEAR = 2021  # 附件1 counts stations from October 2021
@@ -30,7 +30,7 @@ def check_year_quarter(year: int, quarter: int | None = None) -> None:
 
 
 def first_day(year: int, quarter: int) -> date:
-    return date(year, 3 * quarter - 2, 1)
+    return clock.quarter_start(year, quarter)
 
 
 def last_day(year: int, quarter: int) -> date:
@@ -39,7 +39,7 @@ def last_day(year: int, quarter: int) -> date:
 
 def next_first_day(year: int, quarter: int) -> date:
     """The day after the quarter: the end of its [start, end) range of days."""
-    return date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return clock.next_quarter_start(year, quarter)
 
 
 def bounds(year: int, quarter: int) -> tuple[date, date]:
@@ -47,8 +47,7 @@ def bounds(year: int, quarter: int) -> tuple[date, date]:
     return first_day(year, quarter), next_first_day(year, quarter)
 
 
-def quarter_of(day: date) -> tuple[int, int]:
-    return day.year, (day.month - 1) // 3 + 1
+quarter_of = clock.quarter_of
 
 
 def due_date(year: int, quarter: int) -> date:
@@ -57,17 +56,5 @@ def due_date(year: int, quarter: int) -> date:
     return end - timedelta(days=end.weekday())
 
 
-def local_today() -> date:
-    return datetime.now(LOCAL_TZ).date()
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(LOCAL_TZ).date()
-
-
-def local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, LOCAL_TZ)
-
-
 def has_started(year: int, quarter: int, today: date | None = None) -> bool:
-    return first_day(year, quarter) <= (today or local_today())
+    return first_day(year, quarter) <= (today or clock.today())

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from app.core import clock
 from app.extensions import db
 from app.models import Rating, StationKeeper
-from app.models.base import utcnow
 from app.models.visit import COMMENT_HIDDEN, COMMENT_PUBLISHED, COMMENT_REVIEW
 from app.services import ratings
 from app.services.actor import Actor
@@ -59,7 +59,7 @@ def reply_to_comment(binding: StationKeeper, rating_id: int, text: str) -> Reply
     rating = _answerable(station_id, rating_id)  # staff may have hidden the comment meanwhile
     created = rating.reply is None
     rating.reply, rating.reply_status, rating.reply_label = text, status, label
-    rating.replied_at, rating.replied_by = utcnow(), keeper_id
+    rating.replied_at, rating.replied_by = clock.now(), keeper_id
     db.session.commit()
     return ReplyResult(rating, created)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -16,14 +16,13 @@ from sqlalchemy.orm import selectinload
 
 from app import reference_data as ref
 from app.adapters.wechat import WeChatError
+from app.core import clock
 from app.errors import Conflict, Gone, InvalidInput, NotFound
 from app.extensions import db, wechat
 from app.models import CheckIn, Rating, Station, Worker
-from app.models.base import utcnow
 from app.models.visit import COMMENT_HIDDEN, COMMENT_NONE, COMMENT_PUBLISHED, COMMENT_REVIEW, SOURCE_SCAN
 from app.services import audit
 from app.services.actor import Actor
-from app.services.opening_hours import LOCAL_TZ
 from app.services.pagination import Page, paginate
 from app.services.stations import get_station
 
@@ -75,7 +74,7 @@ def rate_visit(worker: Worker, checkin_id: int, *, score: int, tags: list[str], 
     checkin = _own_checkin(worker, checkin_id)
     if _rating_of(checkin.id) is not None:
         raise already_rated()
-    if utcnow() >= rating_closes_at(checkin):
+    if clock.now() >= rating_closes_at(checkin):
         hours = current_app.config["RATING_WINDOW_HOURS"]
         raise Gone(f"签到后 {hours} 小时内可以评价，这次签到已超过时限", code="rating_window_closed")
     values = {"checkin_id": checkin.id, "station_id": checkin.station_id, "worker_id": worker.id}
@@ -193,7 +192,7 @@ def review(actor: Actor, rating_id: int, part: ReviewedPart, *, to: str, allowed
     setattr(rating, part.field, to)
     if part.stamps_reviewer:
         rating.reviewed_by = actor.staff.id if actor.staff else None
-        rating.reviewed_at = utcnow()
+        rating.reviewed_at = clock.now()
     audit.record(
         actor, action, "rating", str(rating.id),
         district_code=rating.station.district_code, before=before, after=_review_snapshot(rating, part),
@@ -246,18 +245,13 @@ def summarise(station_id: int, since: datetime | None = None, until: datetime | 
     return RatingSummary.of(dict(db.session.execute(query).tuples().all()))
 
 
-def local_day_start(day: date) -> datetime:
-    """Midnight in Mianyang: periods people ask for are local days."""
-    return datetime.combine(day, time.min, LOCAL_TZ)
-
-
 def station_summary(actor: Actor, code: str, *, since: date | None = None, until: date | None = None) -> dict:
     """The summary over local days since..until, both included."""
     station = get_station(actor, code)
     summary = summarise(
         station.id,
-        local_day_start(since) if since else None,
-        local_day_start(until + timedelta(days=1)) if until else None,
+        clock.day_start(since) if since else None,
+        clock.day_start(until + timedelta(days=1)) if until else None,
     )
     return {"station_code": station.code, "since": since, "until": until, **asdict(summary)}
 

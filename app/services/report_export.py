@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from app.services.xlsx_print import set_up_printing
+
 FORMATS = ("json", "csv", "xlsx")
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -55,6 +57,7 @@ def to_xlsx(table: Table) -> bytes:
     sheet.freeze_panes = "A2"
     for i, header in enumerate(table.headers, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = max(10, 2 * len(header) + 2)
+    set_up_printing(sheet, header_rows="1:1")
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

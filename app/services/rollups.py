@@ -37,10 +37,10 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from app.core import clock
 from app.extensions import db
 from app.models import CheckIn, Station, VisitDayDistrict, VisitDayService, VisitDayStation, VisitDayWorkers
 from app.models.visit import SOURCE_SCAN
-from app.services.opening_hours import LOCAL_TZ
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 SCOPES = ("city", "district", "station")
@@ -48,10 +48,6 @@ TABLES = (VisitDayStation, VisitDayDistrict, VisitDayService, VisitDayWorkers)
 
 
 # --- calendar -----------------------------------------------------------------------------
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(LOCAL_TZ).date()
 
 
 def period_start(day: date, period: str) -> date:
@@ -88,7 +84,7 @@ def period_end(day: date, period: str) -> date:
 
 def sql_local_day(dialect: str, column: str) -> str:
     if dialect == "postgresql":
-        return f"CAST(({column} AT TIME ZONE 'Asia/Shanghai') AS DATE)"
+        return f"CAST(({column} AT TIME ZONE '{clock.CHINA_TZ_NAME}') AS DATE)"
     return f"date({column}, '+8 hours')"  # Asia/Shanghai has kept UTC+8 without DST since 1991
 
 
@@ -173,7 +169,7 @@ def _record_sql(dialect: str) -> tuple[sa.TextClause, ...]:
 def record_visit(visit: CheckIn, station: Station) -> None:
     """Count a just-inserted visit row (it has its id) in every rollup."""
     dialect = db.session.get_bind().dialect.name
-    day = local_date(visit.checked_in_at)
+    day = clock.china_date(visit.checked_in_at)
     params = {
         "day": day,
         "station_id": station.id,
@@ -199,8 +195,8 @@ def _first_of_periods(visit: CheckIn, station: Station, day: date) -> dict[str, 
     # Every period holding `day` lies within [lo, hi): look no further.
     lo_day = min(period_start(day, "week"), period_start(day, "year"))
     hi_day = max(period_end(day, "week"), period_end(day, "year"))
-    lo = datetime.combine(lo_day, datetime.min.time(), LOCAL_TZ).astimezone(UTC)
-    hi = datetime.combine(hi_day, datetime.min.time(), LOCAL_TZ).astimezone(UTC)
+    lo = clock.day_start(lo_day)
+    hi = clock.day_start(hi_day)
     params = {
         "worker_id": visit.worker_id,
         "visit_id": visit.id,
@@ -213,7 +209,7 @@ def _first_of_periods(visit: CheckIn, station: Station, day: date) -> dict[str, 
     found = db.session.execute(_nearest_sql(), params).one()
     flags = {}
     for i, scope in enumerate(SCOPES):
-        others = [local_date(_aware(t)) for t in (found[2 * i], found[2 * i + 1]) if t is not None]
+        others = [clock.china_date(_aware(t)) for t in (found[2 * i], found[2 * i + 1]) if t is not None]
         flags[scope] = {p: int(not any(period_start(day, p) <= o < period_end(day, p) for o in others)) for p in PERIODS}
     return flags
 

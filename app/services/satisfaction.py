@@ -12,13 +12,12 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from app.core import clock
 from app.extensions import db
 from app.models import Rating, Station
-from app.models.base import utcnow
 from app.services.actor import Actor
 from app.services.report_export import Table
-from app.services.rollups import local_date
-from app.services.visit_report import DISTRICT_NAMES, MAX_YEARS, VisitQuery, check_range, local_midnight, query_for
+from app.services.visit_report import DISTRICT_NAMES, MAX_YEARS, VisitQuery, check_range, query_for
 
 
 @dataclass
@@ -52,7 +51,7 @@ def _scores(query: VisitQuery, since: date, until: date, by: str) -> dict:
     stmt = (
         sa.select(*keys, Rating.score, sa.func.count())
         .join(Station, Station.id == Rating.station_id)
-        .where(Rating.created_at >= local_midnight(since), Rating.created_at < local_midnight(until + timedelta(days=1)))
+        .where(Rating.created_at >= clock.day_start(since), Rating.created_at < clock.day_start(until + timedelta(days=1)))
         .group_by(*keys, Rating.score)
     )
     if query.district:
@@ -90,7 +89,7 @@ def follow_up(actor: Actor, *, district=None, station=None) -> dict:
     days = config["SATISFACTION_FOLLOW_UP_DAYS"]
     threshold = config["SATISFACTION_FOLLOW_UP_BELOW"]
     min_count = config["SATISFACTION_FOLLOW_UP_MIN_RATINGS"]
-    until = local_date(utcnow())
+    until = clock.today()
     since = until - timedelta(days=days - 1)
     query = query_for(actor, since=since, until=until, district=district, station=station, period="year")
     groups = _scores(query, since, until, "station")

@@ -24,6 +24,7 @@ from app.services import audit
 from app.services import stations as station_service
 from app.services.actor import Actor
 from app.services.import_format import COLUMNS, FIELD_TO_HEADER, HEADER_TO_FIELD, CellError, cell_value
+from app.services.xlsx_print import set_up_printing
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -270,6 +271,8 @@ def spreadsheet_template(columns, fmt: str, *, sheet: str, stem: str, header_wid
         notes.append([header, note])
     notes.column_dimensions["A"].width = max(14, *(len(h) * 2 for h in headers))
     notes.column_dimensions["B"].width = note_width
+    set_up_printing(first, header_rows="1:1")
+    set_up_printing(notes, header_rows="1:1")
     out = io.BytesIO()
     book.save(out)
     return out.getvalue(), XLSX_MIME, f"{stem}.xlsx"

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core import clock
 from app.models import Inspection, KeeperCode, Rating, Station, StationKeeper
-from app.models.base import utcnow
 from app.models.visit import COMMENT_REVIEW
 from app.services import keeper_codes, keeper_roster, live_status, ratings, signs, stations, status_posts
 from app.services.actor import Actor
@@ -38,7 +38,7 @@ class StationOverview:
 def overview(actor: Actor, code: str) -> StationOverview:
     station = stations.get_station(actor, code)
     codes = keeper_codes.list_codes(actor, station.code)
-    now = utcnow()
+    now = clock.now()
     return StationOverview(
         station=station,
         inspections=stations.list_inspections(actor, station.code),

@@ -4,19 +4,19 @@ it is open now, live status with its age, today's visits and the average rating.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from app import reference_data as ref
+from app.core import clock
 from app.extensions import db
 from app.models import CheckIn, Station
-from app.models.base import utcnow
 from app.models.visit import SOURCE_MANUAL, SOURCE_SCAN
 from app.services import live_status, ratings, sign_tokens
 from app.services.geo import GCJ02
 from app.services.live_status import LiveStatus
-from app.services.opening_hours import LOCAL_TZ, describe, is_open_at
+from app.services.opening_hours import describe, is_open_at
 from app.services.stations import station_not_found
 
 AMENITY_NAMES = ref.names(ref.AMENITIES)
@@ -119,7 +119,7 @@ def scanned_station(text: str) -> StationDetail:
 
 
 def _detail(station: Station, scan: ScanInfo | None = None) -> StationDetail:
-    now = utcnow()
+    now = clock.now()
     live = live_status.for_stations([station], now)[station.id]
     host_type = station.host_type_code
     return StationDetail(
@@ -139,11 +139,10 @@ def _detail(station: Station, scan: ScanInfo | None = None) -> StationDetail:
 
 def visits_on_day(station_id: int, moment: datetime) -> VisitCounts:
     """Visits (check-ins, scanned and manual apart) on the China-time day of `moment`."""
-    day = moment.astimezone(LOCAL_TZ).date()
-    start = datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+    day = clock.china_date(moment)
     # Bounds in UTC: SQLite keeps the UTC wall time without its offset, PostgreSQL compares
     # instants; UTC bounds are right for both.
-    bounds = (start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC))
+    bounds = clock.day_range(day, day + timedelta(days=1))
     # Summed headcount: a keeper's walk-in entry stands for several visits, a correction for
     # the difference it makes.
     query = (

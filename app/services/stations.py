@@ -11,10 +11,10 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from app import reference_data as ref
+from app.core import clock
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.extensions import db, geo_index
 from app.models import Inspection, Station
-from app.models.base import utcnow
 from app.models.station import STATUS_BUILT, STATUS_PLANNED, STATUS_PLAQUED, STATUS_RETIRED
 from app.services import audit
 from app.services.actor import Actor
@@ -115,7 +115,7 @@ def rule_errors(actor: Actor, fields: dict) -> dict[str, list[str]]:
     code = fields.get("code")
     if code and not code.startswith(fields["district"]):
         add("code", f"站点编码应以区县前缀 {fields['district']} 开头")
-    if fields.get("built_date") and fields["built_date"] > date.today():
+    if fields.get("built_date") and fields["built_date"] > clock.today():
         add("built_date", "建成日期不能晚于今天")
     return errors
 
@@ -126,7 +126,7 @@ def values_from_input(data: dict) -> dict:
     if "lat" in data and "lng" in data:
         values["lat"], values["lng"] = to_gcj02(data["lat"], data["lng"], data.get("datum", "gcj02"))
     if values.get("status") == STATUS_BUILT and not values.get("built_date"):
-        values["built_date"] = date.today()
+        values["built_date"] = clock.today()
     if values.get("status") == STATUS_PLANNED:
         values["built_date"] = None  # a correction back to planned: it was never built
     return values
@@ -254,7 +254,7 @@ def _change(actor: Actor, station: Station, action: str, **values) -> Station:
 def retire_station(actor: Actor, code: str, reason: str) -> Station:
     station = get_station(actor, code)
     _require_active(station)
-    station = _change(actor, station, "station.retire", status=STATUS_RETIRED, retired_at=utcnow(), retired_reason=reason)
+    station = _change(actor, station, "station.retire", status=STATUS_RETIRED, retired_at=clock.now(), retired_reason=reason)
     geo_index.stations_changed([station.code])
     return station
 
@@ -262,7 +262,7 @@ def retire_station(actor: Actor, code: str, reason: str) -> Station:
 def record_inspection(actor: Actor, code: str, *, items: list[dict], inspected_on: date | None = None) -> Inspection:
     station = get_station(actor, code)
     _require_active(station)
-    if inspected_on and inspected_on > date.today():
+    if inspected_on and inspected_on > clock.today():
         raise InvalidInput(details={"inspected_on": ["检查日期不能晚于今天"]})
     order = {c: i for i, c in enumerate(ref.codes(ref.SIX_HAS_ITEMS))}
     results = sorted(
@@ -273,7 +273,7 @@ def record_inspection(actor: Actor, code: str, *, items: list[dict], inspected_o
         station=station,
         inspector_id=actor.staff.id if actor.staff else None,
         inspector_name=actor.staff.display_name if actor.staff else actor.label,
-        inspected_on=inspected_on or date.today(),
+        inspected_on=inspected_on or clock.today(),
         results=results,
     )
     db.session.add(inspection)
@@ -312,7 +312,7 @@ def plaque_station(actor: Actor, code: str, plaqued_date: date | None = None) ->
             code="inspection_failed",
             details={"failed_items": inspection.failed_items, "inspection_id": inspection.id},
         )
-    plaqued_date = plaqued_date or date.today()
+    plaqued_date = plaqued_date or clock.today()
     problem = _plaque_date_problem(plaqued_date, station, inspection)
     if problem:
         raise InvalidInput(details={"plaqued_date": [problem]})
@@ -320,7 +320,7 @@ def plaque_station(actor: Actor, code: str, plaqued_date: date | None = None) ->
 
 
 def _plaque_date_problem(plaqued: date, station: Station, inspection: Inspection) -> str | None:
-    if plaqued > date.today():
+    if plaqued > clock.today():
         return "挂牌日期不能晚于今天"
     if station.built_date and plaqued < station.built_date:
         return "挂牌日期不能早于建成日期"

@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app.core import clock
 from app.errors import InvalidInput
 from app.extensions import db
 from app.models import StationKeeper, StationStatus, StatusUpdate
-from app.models.base import utcnow
 from app.services import live_status
 from app.services.actor import Actor
 from app.services.live_status import CLOSED_TEMPORARILY
@@ -30,7 +30,7 @@ PARTS = ("water", "toilet", "rest_seats", "station", "note")
 
 def post_status(binding: StationKeeper, changes: dict) -> StationSummary:
     """Apply the keeper's post and return the station as workers now see it."""
-    now = utcnow()
+    now = clock.now()
     changes = {part: changes[part] for part in PARTS if part in changes}
     if not changes:
         raise InvalidInput("请至少提交一项状态", code="status_empty")

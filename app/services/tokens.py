@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from app.models.base import utcnow
+from app.core import clock
 
 STAFF = "yizhan.staff-token"
 WORKER = "yizhan.worker-token"
@@ -25,7 +25,7 @@ def serializer(kind: str) -> URLSafeTimedSerializer:
 
 
 def issue(kind: str, payload: dict, ttl: timedelta) -> IssuedToken:
-    return IssuedToken(token=serializer(kind).dumps(payload), expires_at=utcnow() + ttl)
+    return IssuedToken(token=serializer(kind).dumps(payload), expires_at=clock.now() + ttl)
 
 
 def read(kind: str, token: str, ttl: timedelta) -> dict | None:

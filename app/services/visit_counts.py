@@ -12,21 +12,17 @@ visit figures. It reads the day rollups (app/services/rollups.py), which equal t
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime, time
+from datetime import date
 from typing import Literal
 
 import sqlalchemy as sa
 
+from app.core import clock
 from app.extensions import db
 from app.models import CheckIn, VisitDayDistrict, VisitDayStation
 from app.models.station import Station
-from app.services.opening_hours import LOCAL_TZ
 
 Grouping = Literal["district", "station"]
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, LOCAL_TZ)
 
 
 def headcount_by(
@@ -65,7 +61,7 @@ def headcount_by_raw(
     query = (
         sa.select(key, CheckIn.source, sa.func.sum(CheckIn.headcount))
         .join(Station, Station.id == CheckIn.station_id)
-        .where(CheckIn.checked_in_at >= _local_midnight(start), CheckIn.checked_in_at < _local_midnight(end))
+        .where(CheckIn.checked_in_at >= clock.day_start(start), CheckIn.checked_in_at < clock.day_start(end))
         .group_by(key, CheckIn.source)
     )
     if district_codes is not None:
@@ -81,7 +77,7 @@ def headcount_by_range(edges: list[date], *, district_codes: Collection[str] | N
     four quarters). raw: from the raw check-ins (slow at scale: for checks and benches)."""
     if raw:
         column = CheckIn.checked_in_at
-        bounds = [_local_midnight(day) for day in edges]
+        bounds = [clock.day_start(day) for day in edges]
         source, visits, district = CheckIn.source, CheckIn.headcount, Station.district_code
     else:
         column, bounds = VisitDayDistrict.day, list(edges)

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from app.core import clock
 from app.errors import InvalidInput
 from app.extensions import db
 from app.models import CheckIn, Station
@@ -43,7 +44,7 @@ def pattern_for(actor: Actor, *, since: date, until: date, district: str | None 
 def build(query: VisitQuery) -> Pattern:
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
-        local = "(checkins.checked_in_at AT TIME ZONE 'Asia/Shanghai')"
+        local = f"(checkins.checked_in_at AT TIME ZONE '{clock.CHINA_TZ_NAME}')"
         weekday = sa.literal_column(f"CAST(EXTRACT(ISODOW FROM {local}) AS INTEGER) - 1")
         hour = sa.literal_column(f"CAST(EXTRACT(HOUR FROM {local}) AS INTEGER)")
     else:

@@ -14,18 +14,18 @@ Where the figures come from (`source` in the answer, and the README):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
 from app import reference_data as ref
+from app.core import clock
 from app.errors import Forbidden, InvalidInput
 from app.extensions import db
 from app.models import CheckIn, Station, VisitDayDistrict, VisitDayService, VisitDayStation, VisitDayWorkers
 from app.services import stations as station_service
 from app.services.actor import Actor
-from app.services.opening_hours import LOCAL_TZ
 from app.services.report_export import Table
 from app.services.rollups import as_date, next_period, period_start, sql_local_day, sql_period_start
 
@@ -281,12 +281,8 @@ def _rollup_worker_rows(dialect: str, query: VisitQuery):
         yield _key_of(query, row), as_date(row[n]), int(row[n + 1] or 0)
 
 
-def local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, LOCAL_TZ)
-
-
 def raw_filters(dialect: str, query: VisitQuery, *, since: date, until_excl: date) -> list:
-    where = [CheckIn.checked_in_at >= local_midnight(since), CheckIn.checked_in_at < local_midnight(until_excl)]
+    where = [CheckIn.checked_in_at >= clock.day_start(since), CheckIn.checked_in_at < clock.day_start(until_excl)]
     if query.district:
         where.append(Station.district_code == query.district)
     if query.station is not None:

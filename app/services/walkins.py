@@ -15,19 +15,18 @@ no smartphone — recorded by the station's keeper. DESIGN.md: they are visits w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
+from app.core import clock
 from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
 from app.models import CheckIn, StationKeeper
-from app.models.base import utcnow
 from app.models.station import STATUS_PLANNED
 from app.models.visit import SOURCE_MANUAL
 from app.services import rollups
-from app.services.opening_hours import LOCAL_TZ
 
 CHECKIN_ID_MAX = 2**63 - 1  # BIGINT: ids beyond it are simply absent
 LIST_DAYS_MAX = 92  # a quarter, what the quarterly form looks at
@@ -47,7 +46,7 @@ class WalkIn:
 
     @property
     def date(self) -> date:
-        return local_date(self.entry.checked_in_at)
+        return clock.china_date(self.entry.checked_in_at)
 
 
 @dataclass(frozen=True)
@@ -64,14 +63,6 @@ class WalkInList:
 
 def walk_in_not_found() -> NotFound:
     return NotFound("未找到该登记记录", code="walk_in_not_found")
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(LOCAL_TZ).date()
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, LOCAL_TZ)
 
 
 def _earliest_day(today: date) -> date:
@@ -97,15 +88,15 @@ def record_walk_in(binding: StationKeeper, *, date: date, count: int, worker_gro
     station = binding.station
     if station.status == STATUS_PLANNED:
         raise Conflict("该站点尚未建成投入使用，暂不能登记人次", code="station_not_in_service")
-    now = utcnow()
-    today = local_date(now)
+    now = clock.now()
+    today = clock.china_date(now)
     _check_day(date, today)
     _check_count(count, minimum=1)
     entry = CheckIn(
         station_id=station.id,
         worker_id=None,
         source=SOURCE_MANUAL,
-        checked_in_at=now if date == today else datetime.combine(date, NOON, LOCAL_TZ).astimezone(UTC),
+        checked_in_at=now if date == today else clock.at_china_time(date, NOON),
         dedupe_bucket=None,  # the dedupe window is about one worker's scans; an entry has none
         services=[],
         worker_group=worker_group,
@@ -149,7 +140,7 @@ def correct_walk_in(binding: StationKeeper, entry_id: int, *, count: int, note: 
     entry = _entry(binding, entry_id)
     if entry.corrects_id is not None:
         raise Conflict("这是一条更正记录，请对原登记进行更正", code="walk_in_is_correction")
-    if local_date(entry.checked_in_at) < _earliest_day(local_date(utcnow())):
+    if clock.china_date(entry.checked_in_at) < _earliest_day(clock.today()):
         days = current_app.config["WALKIN_BACKDATE_DAYS"]
         raise Conflict(f"只能更正今天及之前 {days} 天的登记，该日的人次已不能更改", code="walk_in_too_old")
     _check_count(count, minimum=0)
@@ -180,7 +171,7 @@ def list_walk_ins(binding: StationKeeper, *, since: date | None = None, until: d
     """The station's entries on the local days since..until (both included; by default the days
     still open to entries: until today, since the window's length before), newest first, each
     with its corrections and effective count."""
-    until = until or local_date(utcnow())
+    until = until or clock.today()
     since = since or _earliest_day(until)
     if since > until:
         raise InvalidInput("结束日期不能早于开始日期", details={"to": ["结束日期不能早于开始日期"]})
@@ -193,8 +184,8 @@ def list_walk_ins(binding: StationKeeper, *, since: date | None = None, until: d
             CheckIn.station_id == binding.station_id,
             CheckIn.source == SOURCE_MANUAL,
             CheckIn.corrects_id.is_(None),
-            CheckIn.checked_in_at >= _day_start(since),
-            CheckIn.checked_in_at < _day_start(until + timedelta(days=1)),
+            CheckIn.checked_in_at >= clock.day_start(since),
+            CheckIn.checked_in_at < clock.day_start(until + timedelta(days=1)),
         )
         .order_by(CheckIn.checked_in_at.desc(), CheckIn.id.desc())
     )

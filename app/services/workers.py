@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from app.core import clock
 from app.errors import AuthenticationFailed
 from app.extensions import db, wechat
 from app.models import Worker
-from app.models.base import utcnow
 from app.services import tokens
 from app.services.tokens import IssuedToken
 
@@ -36,7 +36,7 @@ def _upsert(openid: str, unionid: str | None) -> Worker:
             db.session.rollback()
             worker = db.session.scalar(sa.select(Worker).where(Worker.openid == openid))
         return worker
-    worker.last_seen_at = utcnow()
+    worker.last_seen_at = clock.now()
     if unionid and worker.unionid != unionid:
         worker.unionid = unionid
     db.session.commit()

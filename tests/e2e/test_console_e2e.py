@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from app.core import clock
 from app.services import quarters
 from tests.e2e.conftest import PASSWORD
 
@@ -116,7 +117,7 @@ def test_district_staff_work_through_the_console(console_server, chromium, scree
     page.wait_for_selector("#visits-chart[data-ready='1']")
     shot(page, screenshots, "08-report-visits")
     page.goto(f"{base}/console/reports/quarterly")
-    year, quarter = quarters.quarter_of(quarters.local_today())
+    year, quarter = quarters.quarter_of(clock.today())
     page.click(f"form[action='/console/reports/quarterly/{year}/{quarter}/submit'] button")
     assert "已标记" in page.locator(".flash.success").inner_text()
     assert "已报送" in page.locator("#quarterly-status").inner_text()
