@@ -218,4 +218,4 @@ def test_enqueue_refuses_an_unknown_task_and_a_naive_instant(jobs_app):
     with pytest.raises(LookupError):
         jobs.enqueue("test.no_such_task", {})
     with pytest.raises(ValueError):
-        jobs.enqueue("test.record", {}, run_at=datetime(2026, 1, 1))
+        jobs.enqueue("test.record", {}, run_at=datetime(2026, 1, 1))  # noqa: DTZ001  (naive on purpose)
