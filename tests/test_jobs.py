@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -203,6 +204,11 @@ def test_a_worker_killed_mid_task(jobs_app, jobs_db, tmp_path):
     assert len(events(log, "ordinary", "attempt")) == 2 and len(events(log, "ordinary", "ran")) == 1
     assert len(events(log, "send", "attempt")) == 1 and events(log, "send", "sent") == []
     assert jobs.outcome(send) == "uncertain"
+    # What an operator sees (the module's other tests may have left uncertain sends too).
+    uncertain = db.session.execute(db.text("SELECT count(*) FROM at_most_once_jobs WHERE state = 'uncertain'")).scalar()
+    report = jobs_app.test_cli_runner().invoke(args=["jobs", "status"])
+    assert re.search(r"test\.send_once\s+failed\s+\d+", report.output) and uncertain >= 1
+    assert f"at-most-once jobs of unknown outcome: {uncertain}" in report.output
 
 
 def test_a_periodic_task_runs_once_per_instant_however_many_workers(jobs_app, jobs_db, tmp_path):

@@ -10,11 +10,13 @@ The areas use four names::
     job_id = jobs.enqueue("reminders.send", {"claim_id": 7}, run_at=starts_at - timedelta(hours=2))
     db.session.commit()    # the job exists if, and only if, this transaction commits
 
-and the exceptions a task raises to say what happened: `NotDone` (it certainly had no effect:
-retry with back-off), `GiveUp` (final, do not retry: 43101, say). An at-most-once task (a one-time
-subscribe message allows one send) is never run twice: an attempt that may have reached the
-outside world — it raised anything but NotDone/GiveUp, or its worker died during it — is recorded
-`uncertain` and not repeated (`jobs.outcome(job_id)`).
+A payload is JSON naming rows by id: it is stored in procrastinate_jobs and printed in the
+worker's log, so it never carries personal data (openid, phone number, comment text). Tasks raise
+these to say what happened: `NotDone` (it certainly had no effect: retry with back-off), `GiveUp`
+(final, do not retry: 43101, say). An at-most-once task (a one-time subscribe message allows one
+send) is never run twice: an attempt that may have reached the outside world — it raised anything
+but NotDone/GiveUp, or its worker died during it — is recorded `uncertain` and not repeated
+(`jobs.outcome(job_id)`).
 
 Why procrastinate (3.10, MIT, maintained since 2019, psycopg 3): its queue is a PostgreSQL table,
 so enqueueing is an INSERT on *our* transaction's connection — `configure_task(connection=...)`

@@ -28,3 +28,18 @@ def worker(queues, concurrency, modules):
     app = current_app._get_current_object()
     click.echo(f"job worker: tasks {', '.join(sorted(registered_tasks())) or '(none yet)'}")
     run_worker(app, queues=queues, concurrency=concurrency)
+
+
+@jobs_cli.command("status")
+def status():
+    """Jobs by task and status, live workers, and at-most-once jobs whose outcome is unknown."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+
+    rows = db.session.execute(sa.text("SELECT task_name, status::text, count(*) FROM procrastinate_jobs GROUP BY 1, 2 ORDER BY 1, 2")).all()
+    for task_name, job_status, count in rows:
+        click.echo(f"{task_name:40} {job_status:10} {count}")
+    workers = db.session.execute(sa.text("SELECT count(*) FROM procrastinate_workers")).scalar()
+    uncertain = db.session.execute(sa.text("SELECT count(*) FROM at_most_once_jobs WHERE state = 'uncertain'")).scalar()
+    click.echo(f"workers: {workers}; at-most-once jobs of unknown outcome: {uncertain}")
