@@ -220,6 +220,17 @@ def test_a_periodic_task_runs_once_per_instant_however_many_workers(jobs_app, jo
     assert len(stamps) == len(set(stamps))  # two schedulers, each instant deferred once
 
 
+def test_a_queueing_lock_refuses_a_second_waiting_job_and_spares_the_transaction(jobs_app):
+    import procrastinate
+
+    first = jobs.enqueue("test.record", {"file": "/dev/null", "tag": "a"}, run_at=clock.now() + timedelta(hours=1), queueing_lock="lock-1")
+    with pytest.raises(procrastinate.exceptions.AlreadyEnqueued):
+        jobs.enqueue("test.record", {"file": "/dev/null", "tag": "b"}, queueing_lock="lock-1")
+    db.session.commit()  # the caller's transaction is still good
+    assert status(first) == "todo"
+    assert db.session.execute(db.text("SELECT count(*) FROM procrastinate_jobs WHERE queueing_lock = 'lock-1'")).scalar() == 1
+
+
 def test_enqueue_refuses_an_unknown_task_and_a_naive_instant(jobs_app):
     with pytest.raises(LookupError):
         jobs.enqueue("test.no_such_task", {})

@@ -60,11 +60,14 @@ def enqueue(task_name: str, payload: dict | None = None, *, run_at: datetime | N
     spec = registry.get(task_name)
     if run_at is not None and run_at.tzinfo is None:
         raise ValueError("run_at must be an aware datetime")
-    connection = db.session.connection().connection.driver_connection
-    deferrer = queue.procrastinate_app().configure_task(
-        name=spec.name, queue=spec.queue, schedule_at=run_at, queueing_lock=queueing_lock, connection=connection
-    )
-    return deferrer.defer(payload=payload or {})
+    # In a savepoint: a refused queueing lock (a unique violation) must not spoil the caller's
+    # transaction, only this insert.
+    with db.session.begin_nested():
+        connection = db.session.connection().connection.driver_connection
+        deferrer = queue.procrastinate_app().configure_task(
+            name=spec.name, queue=spec.queue, schedule_at=run_at, queueing_lock=queueing_lock, connection=connection
+        )
+        return deferrer.defer(payload=payload or {})
 
 
 def job_status(job_id: int) -> dict | None:
