@@ -62,8 +62,12 @@ def _configure_logging(app: APIFlask) -> None:
 
 
 def _init_extensions(app: APIFlask) -> None:
-    from app import models  # noqa: F401  (every model registered before Alembic looks)
+    # Every model registered before Alembic looks: app.models, and the shared parts' tables kept
+    # beside their code (app.models importing them would import in a circle).
+    from app import models  # noqa: F401
+    from app.core.jobs import ledger  # noqa: F401
     from app.extensions import blob_cache, db, geo_index, limiter, migrate, redis_store, wechat
+    from app.wechat_push import models as push_models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(

@@ -1,6 +1,5 @@
 """The data: every model is imported here so Alembic and the app see the whole schema."""
 
-from app.core.jobs.ledger import AtMostOnceJob
 from app.models.audit import AuditEntry
 from app.models.investment import Investment, QuarterlySubmission
 from app.models.keeper import KeeperCode, StationKeeper, StationStatus, StatusUpdate
@@ -19,10 +18,8 @@ from app.models.staff import StaffAccount
 from app.models.station import Inspection, Station
 from app.models.visit import CheckIn, IdempotencyRecord, Rating
 from app.models.worker import Worker
-from app.wechat_push.models import ProcessedPush
 
 __all__ = [
-    "AtMostOnceJob",
     "AuditEntry",
     "BuildMode",
     "CareActivityKind",
@@ -35,7 +32,6 @@ __all__ = [
     "Inspection",
     "Investment",
     "KeeperCode",
-    "ProcessedPush",
     "QuarterlySubmission",
     "Rating",
     "SixHasItem",

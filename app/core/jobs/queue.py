@@ -3,6 +3,7 @@ connection (so in its transaction), and the wrapper every task runs in."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import datetime, timedelta
 
@@ -60,9 +61,9 @@ def enqueue(task_name: str, payload: dict | None = None, *, run_at: datetime | N
     spec = registry.get(task_name)
     if run_at is not None and run_at.tzinfo is None:
         raise ValueError("run_at must be an aware datetime")
-    # In a savepoint: a refused queueing lock (a unique violation) must not spoil the caller's
-    # transaction, only this insert.
-    with db.session.begin_nested():
+    # With a queueing lock, in a savepoint: a refused lock (a unique violation) must not spoil the
+    # caller's transaction, only this insert. Without one nothing can be refused: no round trips.
+    with db.session.begin_nested() if queueing_lock else contextlib.nullcontext():
         connection = db.session.connection().connection.driver_connection
         deferrer = queue.procrastinate_app().configure_task(
             name=spec.name, queue=spec.queue, schedule_at=run_at, queueing_lock=queueing_lock, connection=connection
