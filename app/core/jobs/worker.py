@@ -7,10 +7,11 @@ import asyncio
 import logging
 from collections.abc import Iterable
 
+import procrastinate
 import sqlalchemy as sa
 from flask import Flask
 
-from app.core.jobs.queue import queue
+from app.core.jobs.queue import conninfo, queue
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +56,12 @@ def run_worker(app: Flask, queues: Iterable[str] | None = None, concurrency: int
     """Run until SIGINT/SIGTERM (procrastinate then lets running jobs finish)."""
     papp = queue.register_tasks(app)
     config = app.config
+    concurrency = concurrency or config["JOBS_CONCURRENCY"]
+    # The worker's pool: one connection held for LISTEN, one per running job, and the beats.
+    connector = procrastinate.PsycopgConnector(conninfo=conninfo(app), min_size=1, max_size=concurrency + 3)
     options = {
         "queues": list(queues) if queues else None,
-        "concurrency": concurrency or config["JOBS_CONCURRENCY"],
+        "concurrency": concurrency,
         "update_heartbeat_interval": config["JOBS_HEARTBEAT_SECONDS"],
         "stalled_worker_timeout": config["JOBS_STALLED_AFTER_SECONDS"],
         "fetch_job_polling_interval": config["JOBS_POLL_SECONDS"],
@@ -71,4 +75,5 @@ def run_worker(app: Flask, queues: Iterable[str] | None = None, concurrency: int
             finally:
                 sweeper.cancel()
 
-    asyncio.run(main())
+    with papp.replace_connector(connector):
+        asyncio.run(main())
