@@ -53,6 +53,7 @@ seed: migrate
 run: seed
 	@echo "Yizhan on http://127.0.0.1:8000  (API docs: /api/docs, OpenAPI: /api/openapi.json)"
 	@echo "Demo staff: city.demo / Yizhan-city-2026 (市总工会), fc.demo / Yizhan-fc-2026 (涪城区), yx.demo / Yizhan-yx-2026 (游仙区)"
+	@echo "WeChat DevTools signs in as the demo worker (o-demo-worker); as the demo keeper of FC0001: README, \"Demo worker and keeper in WeChat DevTools\""
 	bash scripts/serve.sh
 
 test: install browser-deps

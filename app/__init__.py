@@ -16,7 +16,9 @@ API_VERSION = "1.0.0"
 
 def create_app(env_name: str | None = None, overrides: Mapping | None = None) -> APIFlask:
     """Application factory. Settings come from `config` (environment read here, not at import)."""
-    app = APIFlask(
+    from app.api.openapi import DocumentedAPIFlask
+
+    app = DocumentedAPIFlask(
         __name__,
         title=API_TITLE,
         version=API_VERSION,

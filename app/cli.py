@@ -32,15 +32,25 @@ def seed_reference():
 
 
 @seed.command("demo")
-def seed_demo():
-    """Load the demo stations and staff accounts (development only, idempotent)."""
+@click.option("--no-activity", is_flag=True, help="只建站点和账号，不生成 90 天的签到、评价、登记、状态和资金")
+def seed_demo(no_activity):
+    """Load the demo stations, staff accounts and 90 days of activity (development only, idempotent)."""
+    import time
+
     if not current_app.config["DEMO_DATA_ALLOWED"]:
         raise click.ClickException("demo data is refused in this environment")
+    started = time.perf_counter()
     try:
-        result = demo_service.load_demo_data()
+        result = demo_service.load_demo_data(activity=not no_activity)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"demo data: {result['accounts']} accounts, {result['stations']} stations created")
+    if not no_activity:
+        click.echo(
+            f"demo activity: {result['visits']} visits scanned, {result['walk_ins']} walk-ins, {result['ratings']} ratings, "
+            f"{result['status_posts']} status posts, {result['investments']} investments created "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
 
 
 @staff.command("create")
@@ -91,7 +101,11 @@ def signs_render(district, out_path):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8100, show_default=True, type=int)
 @click.option("--quiet", is_flag=True, help="no per-request log lines")
-def wechat_fake(host, port, quiet):
+@click.option(
+    "--devtools-openid",
+    help="开发用：本服务未发出的登录 code（微信开发者工具的 wx.login）以此 openid 登录，如 o-demo-worker",
+)
+def wechat_fake(host, port, quiet, devtools_openid):
     """Run the fake WeChat API server (development and tests only)."""
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("the fake WeChat server is for development and tests only")
@@ -102,7 +116,9 @@ def wechat_fake(host, port, quiet):
     fake_id = os.environ.get("FAKE_WECHAT_APPID") or fake_wechat.DEFAULT_APPID
     if app_id != fake_id:
         click.echo(f"warning: the app's WECHAT_APPID {app_id!r} is not the fake's {fake_id!r}", err=True)
-    fake_wechat.serve(host, port, quiet=quiet)
+    if devtools_openid:
+        click.echo(f"DevTools mode: codes this fake never minted log in as {devtools_openid!r} (switch: PUT /__control/devtools)")
+    fake_wechat.serve(host, port, quiet=quiet, devtools_openid=devtools_openid)
 
 
 @geo.command("rebuild")

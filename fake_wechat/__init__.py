@@ -17,14 +17,17 @@ DEFAULT_APPID = "wxfake0000000000"
 DEFAULT_SECRET = "fake-secret"
 
 
-def create_app(appid: str | None = None, secret: str | None = None) -> Flask:
+def create_app(appid: str | None = None, secret: str | None = None, devtools_openid: str | None = None) -> Flask:
+    """`devtools_openid`: development only — codes the fake never minted (WeChat DevTools'
+    own wx.login) log in as this openid (fake_wechat/state.py). Never from the environment, so
+    the tests' fake always refuses unknown codes."""
     from fake_wechat import control, push, wechat_api
 
     app = Flask(__name__)
     app.json.ensure_ascii = False
     appid = appid or os.environ.get("FAKE_WECHAT_APPID") or DEFAULT_APPID
     secret = secret or os.environ.get("FAKE_WECHAT_SECRET") or DEFAULT_SECRET
-    app.extensions["fake_wechat"] = State(appid, secret)
+    app.extensions["fake_wechat"] = State(appid, secret, devtools_start=devtools_openid)
     app.register_blueprint(wechat_api.bp)
     app.register_blueprint(control.bp)
     app.extensions["fake_wechat_push"] = push.PushState()
@@ -32,7 +35,7 @@ def create_app(appid: str | None = None, secret: str | None = None) -> Flask:
     return app
 
 
-def serve(host: str = "127.0.0.1", port: int = 8100, *, quiet: bool = False) -> None:
+def serve(host: str = "127.0.0.1", port: int = 8100, *, quiet: bool = False, devtools_openid: str | None = None) -> None:
     """Run on werkzeug's threaded server: a delayed answer must not hold up the others."""
     import logging
 
@@ -40,4 +43,4 @@ def serve(host: str = "127.0.0.1", port: int = 8100, *, quiet: bool = False) -> 
 
     if quiet:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    run_simple(host, port, create_app(), threaded=True, use_reloader=False, use_debugger=False)
+    run_simple(host, port, create_app(devtools_openid=devtools_openid), threaded=True, use_reloader=False, use_debugger=False)

@@ -65,6 +65,22 @@ def mint_code():
     return jsonify(code=code, openid=openid, unionid=unionid, expires_in=300), 201
 
 
+@bp.get("/devtools")
+def get_devtools():
+    """Who a code from WeChat DevTools (one this fake never minted) logs in as; null: nobody."""
+    return jsonify(openid=state().devtools_openid)
+
+
+@bp.put("/devtools")
+def set_devtools():
+    """Switch who DevTools logs in as ({"openid": "o-demo-keeper"}), or off ({"openid": null}).
+    Development only: with it on, an unknown code is a login instead of 40029."""
+    data = body()
+    openid = text(data, "openid", required=False)
+    state().set_devtools(openid)
+    return jsonify(openid=openid)
+
+
 @bp.post("/verdicts")
 def set_verdict():
     """msg_sec_check's verdict for content containing `text`: {text, suggest, label?}."""

@@ -65,13 +65,21 @@ class State:
     faults: dict[str, Fault] = field(default_factory=dict)
     calls: Counter = field(default_factory=Counter)
     token_fetches: int = 0
+    # DevTools mode (development only, off unless the fake is started with it): a code this fake
+    # never minted — what WeChat DevTools' own wx.login hands the mini-program — logs in as this
+    # openid, once. Codes minted here keep every rule (once, 5 minutes, injected errcodes).
+    devtools_start: str | None = None  # what the fake was started with; reset() returns to it
+    devtools_openid: str | None = None
+
+    def __post_init__(self) -> None:
+        self.devtools_openid = self.devtools_openid or self.devtools_start
 
     def now(self) -> float:
         return clock.now().timestamp() + self.clock_offset
 
     def reset(self) -> None:
         with self.lock:
-            fresh = State(self.appid, self.secret)
+            fresh = State(self.appid, self.secret, devtools_start=self.devtools_start)
             for name in self.__dataclass_fields__:
                 if name != "lock":
                     setattr(self, name, getattr(fresh, name))
@@ -90,6 +98,9 @@ class State:
         """The code's login, or the errcode WeChat would answer."""
         with self.lock:
             login = self.codes.get(code)
+            if login is None and self.devtools_openid:
+                login = self.codes[code] = LoginCode(self.devtools_openid, None, self.now())
+                self.last_seen[login.openid] = login.minted_at
             if login is None or self.now() - login.minted_at > CODE_TTL:
                 return 40029
             if login.used:
@@ -100,6 +111,10 @@ class State:
             if not self._login_allowed(login.openid):
                 return 45011
             return login
+
+    def set_devtools(self, openid: str | None) -> None:
+        with self.lock:
+            self.devtools_openid = openid
 
     def _login_allowed(self, openid: str) -> bool:
         recent, now = self.logins[openid], self.now()

@@ -4,7 +4,10 @@
 set -euo pipefail
 BIN=.venv/bin
 if [ -z "${WECHAT_API_BASE:-}" ] && [ "${YIZHAN_ENV:-development}" != production ]; then
-  "$BIN/flask" wechat fake --host 127.0.0.1 --port "${FAKE_WECHAT_PORT:-8100}" --quiet &
+  # WeChat DevTools' own wx.login codes sign in as the demo worker (README: "Demo worker and
+  # keeper in WeChat DevTools"); FAKE_WECHAT_DEVTOOLS_OPENID=o-demo-keeper starts as the keeper.
+  "$BIN/flask" wechat fake --host 127.0.0.1 --port "${FAKE_WECHAT_PORT:-8100}" --quiet \
+    --devtools-openid "${FAKE_WECHAT_DEVTOOLS_OPENID:-o-demo-worker}" &
   fake=$!
   trap 'kill "$fake" 2>/dev/null || true' EXIT INT TERM
   export WECHAT_API_BASE="http://127.0.0.1:${FAKE_WECHAT_PORT:-8100}/"

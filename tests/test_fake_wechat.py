@@ -293,3 +293,49 @@ def test_control_refuses_bad_input(fake_wechat, wx):
     assert requests.post(control + "verdicts", json={"text": "x", "suggest": "maybe"}, timeout=5).status_code == 400
     assert requests.post(control + "faults", json={"path": "x", "delay": -1}, timeout=5).status_code == 400
     assert requests.post(control + "faults", json={"path": "x", "status": 200}, timeout=5).status_code == 400
+
+
+# DevTools mode (development only) --------------------------------------------------------------
+
+
+@pytest.fixture
+def devtools_fake():
+    """An in-process fake started as `make run` starts it: DevTools' codes are the demo worker."""
+    from fake_wechat import create_app
+
+    return create_app(devtools_openid="o-demo-worker").test_client()
+
+
+def _devtools_session(client, code: str) -> dict:
+    args = {"appid": DEFAULT_APPID, "secret": DEFAULT_SECRET, "js_code": code, "grant_type": "authorization_code"}
+    return client.get("/sns/jscode2session", query_string=args).get_json()
+
+
+def test_devtools_mode_logs_a_code_it_never_minted_in_once_as_the_demo_worker(devtools_fake):
+    assert devtools_fake.get("/__control/devtools").get_json() == {"openid": "o-demo-worker"}
+    first = _devtools_session(devtools_fake, "0c3DevToolsCode01")
+    assert first["openid"] == "o-demo-worker" and first["session_key"]
+    assert _devtools_session(devtools_fake, "0c3DevToolsCode01")["errcode"] == 40163  # still once
+
+
+def test_devtools_mode_keeps_the_rules_of_minted_codes(devtools_fake):
+    minted = devtools_fake.post("/__control/codes", json={"openid": "o-someone"}).get_json()["code"]
+    assert _devtools_session(devtools_fake, minted)["openid"] == "o-someone"
+    assert _devtools_session(devtools_fake, minted)["errcode"] == 40163
+    blocked = devtools_fake.post("/__control/codes", json={"openid": "o-risky", "errcode": 40226}).get_json()["code"]
+    assert _devtools_session(devtools_fake, blocked)["errcode"] == 40226
+
+
+def test_devtools_mode_switches_to_the_keeper_and_off(devtools_fake):
+    assert devtools_fake.put("/__control/devtools", json={"openid": "o-demo-keeper"}).status_code == 200
+    assert _devtools_session(devtools_fake, "0c3DevToolsCode02")["openid"] == "o-demo-keeper"
+    devtools_fake.put("/__control/devtools", json={"openid": None})
+    assert _devtools_session(devtools_fake, "0c3DevToolsCode03")["errcode"] == 40029  # invalid again
+    devtools_fake.post("/__control/reset")
+    assert _devtools_session(devtools_fake, "0c3DevToolsCode04")["openid"] == "o-demo-worker"  # as started
+
+
+def test_the_tests_fake_refuses_codes_it_never_minted(api):
+    """Started without DevTools mode (as every test's fake is), an unknown code is invalid."""
+    assert api.get("__control/devtools").json() == {"openid": None}
+    assert api.session("0c3DevToolsCode05")["errcode"] == 40029

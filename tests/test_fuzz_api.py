@@ -5,6 +5,8 @@ no one), on PostgreSQL and Redis. For every request:
 - no 5xx;
 - the status code is one the operation documents, and the body matches its documented schema
   (and content type);
+- an error's `code` is one the operation lists in `x-error-codes`, at that status (where it
+  lists them: app/api/error_docs.py), so a client can give every code its own message;
 - nothing outside the role's reach changed: another district's stations and everything hanging
   off them, other stations than the keeper's own, other workers and other staff accounts
   (`foreign_rows`, compared before and after each request).
@@ -56,7 +58,22 @@ REFUSED_EXAMPLES = 3  # per role the operation refuses at the door (a wrong kind
 # Rendering a 300 dpi sign or a whole district's PDF takes a good part of a second: fewer of those.
 SLOW = {"/api/staff/v1/stations/{code}/sign.png", "/api/staff/v1/stations/{code}/sign.pdf", "/api/staff/v1/signs.pdf"}
 SLOW_EXAMPLES = 4
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+@schemathesis.check
+def error_code_documented(ctx, response, case) -> None:
+    """An error answer's code is one the operation states it may return, with its status."""
+    listed = case.operation.definition.raw.get("x-error-codes")
+    if listed is None or response.status_code < 400:
+        return None
+    code = response.json()["error"]["code"]
+    assert {"status": response.status_code, "code": code} in listed, (
+        f"{case.operation.label} answered {response.status_code} {code}, not in its x-error-codes"
+    )
+    return None
+
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance, error_code_documented]
 
 ROLES = ["city", "district", "keeper", "worker", "anonymous"]
 STAFF_ROLES = ("city", "district")

@@ -292,10 +292,17 @@ def test_wechat_rejections_have_their_status(app, error, status):
 
 def test_flask_wechat_fake_serves_the_fake(app, monkeypatch):
     served = []
-    monkeypatch.setattr(fake_wechat_package, "serve", lambda host, port, quiet=False: served.append((host, port, quiet)))
+
+    def serve(host, port, quiet=False, devtools_openid=None):
+        served.append((host, port, quiet, devtools_openid))
+
+    monkeypatch.setattr(fake_wechat_package, "serve", serve)
     result = app.test_cli_runner().invoke(args=["wechat", "fake", "--port", "8123"])
     assert result.exit_code == 0, result.output
-    assert served == [("127.0.0.1", 8123, False)]
+    devtools = app.test_cli_runner().invoke(args=["wechat", "fake", "--devtools-openid", "o-demo-worker"])
+    assert devtools.exit_code == 0, devtools.output
+    assert "DevTools mode" in devtools.output
+    assert served == [("127.0.0.1", 8123, False, None), ("127.0.0.1", 8100, False, "o-demo-worker")]
 
 
 # configuration ---------------------------------------------------------------------------------

@@ -104,3 +104,7 @@ class FakeWeChat:
 
     def stats(self) -> dict:
         return self._control("GET", "stats")
+
+    def devtools(self, openid: str | None) -> None:
+        """Codes the fake never minted (WeChat DevTools') log in as `openid`; None: refused."""
+        self._control("PUT", "devtools", json={"openid": openid})

@@ -57,9 +57,19 @@ def _fingerprint(scan: str, services: list[str], location: dict | None) -> str:
 
 
 def check_in(
-    worker_id: int, *, scan: str, services: list[str], location: dict | None = None, idempotency_key: str | None = None
+    worker_id: int,
+    *,
+    scan: str,
+    services: list[str],
+    location: dict | None = None,
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
 ) -> CheckInResult:
-    """The signed-in worker (by id: the token was verified without reading the row) checks in."""
+    """The signed-in worker (by id: the token was verified without reading the row) checks in.
+
+    `at`: the instant of the scan, for a caller replaying past ones (the demo data, in time
+    order: the dedupe look-back and the rollups' "first visit" assume no later visit exists);
+    the API always checks in now."""
     fingerprint = _fingerprint(scan, services, location)
     if idempotency_key:
         replay = _replay(worker_id, idempotency_key, fingerprint)
@@ -68,7 +78,7 @@ def check_in(
     station, status = _scanned_station(scan)
     if station.status == STATUS_PLANNED:
         raise Conflict("该站点尚未建成投入使用，暂不能签到", code="station_not_in_service")
-    now = clock.now()
+    now = at or clock.now()
     _require_open(station, status, now)
     lat, lng, distance = _locate(station, location)
     result = _record_visit(worker_id, station, now, services, lat, lng, distance)

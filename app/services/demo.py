@@ -1,5 +1,6 @@
-"""The demo data set `make run` loads: a few dozen stations over the 13 districts, and one
-staff account per role. Deterministic, idempotent, and refused outside development."""
+"""The demo data set `make run` loads: a few dozen stations over the 13 districts, one staff
+account per role, and 90 days of their life (app/services/demo_activity.py). Deterministic,
+idempotent, and refused outside development."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from app import reference_data as ref
 from app.errors import Conflict
 from app.extensions import db
 from app.models import District, StaffAccount, Station
+from app.services import demo_activity
 from app.services import staff as staff_service
 from app.services import stations as station_service
 from app.services.actor import CLI_ACTOR
@@ -60,7 +62,9 @@ def _station_data(district: ref.DistrictRow, place: int, index: int, rnd: random
     }
 
 
-def load_demo_data() -> dict:
+def load_demo_data(*, activity: bool = True) -> dict:
+    """Accounts and stations; then, unless `activity` is False, the 90 days of visits, ratings,
+    walk-ins, status posts and investments (each part done once)."""
     if db.session.scalar(sa.select(sa.func.count()).select_from(District)) != len(ref.DISTRICTS):
         raise Conflict("请先加载基础数据：flask seed reference", code="reference_missing")
     created_accounts = 0
@@ -83,4 +87,8 @@ def load_demo_data() -> dict:
             station_service.create_station(CLI_ACTOR, data)
             created_stations += 1
     db.session.commit()
-    return {"accounts": created_accounts, "stations": created_stations}
+    demo_activity.demo_people()  # whom a developer signs in as from WeChat DevTools (README)
+    result = {"accounts": created_accounts, "stations": created_stations}
+    if activity:
+        result.update(demo_activity.load_demo_activity())
+    return result

@@ -70,11 +70,13 @@ def _rating_of(checkin_id: int) -> Rating | None:
     return db.session.scalar(sa.select(Rating).where(Rating.checkin_id == checkin_id))
 
 
-def rate_visit(worker: Worker, checkin_id: int, *, score: int, tags: list[str], comment: str | None) -> Rating:
+def rate_visit(worker: Worker, checkin_id: int, *, score: int, tags: list[str], comment: str | None, at: datetime | None = None) -> Rating:
+    """`at`: when the worker rates (default now; the demo data replays past visits)."""
     checkin = _own_checkin(worker, checkin_id)
     if _rating_of(checkin.id) is not None:
         raise already_rated()
-    if clock.now() >= rating_closes_at(checkin):
+    now = at or clock.now()
+    if now >= rating_closes_at(checkin):
         hours = current_app.config["RATING_WINDOW_HOURS"]
         raise Gone(f"签到后 {hours} 小时内可以评价，这次签到已超过时限", code="rating_window_closed")
     values = {"checkin_id": checkin.id, "station_id": checkin.station_id, "worker_id": worker.id}
@@ -89,6 +91,7 @@ def rate_visit(worker: Worker, checkin_id: int, *, score: int, tags: list[str], 
         comment=comment,
         comment_status=comment_status,
         moderation_label=label,
+        created_at=now,
     )
     db.session.add(rating)
     try:

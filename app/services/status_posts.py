@@ -28,9 +28,12 @@ CLOSURE_MAX = timedelta(days=7)  # longer than a week is not "temporary": staff 
 PARTS = ("water", "toilet", "rest_seats", "station", "note")
 
 
-def post_status(binding: StationKeeper, changes: dict) -> StationSummary:
-    """Apply the keeper's post and return the station as workers now see it."""
-    now = clock.now()
+def post_status(binding: StationKeeper, changes: dict, *, at: datetime | None = None) -> StationSummary:
+    """Apply the keeper's post and return the station as workers now see it.
+
+    `at`: when the keeper posted (default now; the demo data replays older posts, in time order,
+    so each part keeps its latest stamp)."""
+    now = at or clock.now()
     changes = {part: changes[part] for part in PARTS if part in changes}
     if not changes:
         raise InvalidInput("请至少提交一项状态", code="status_empty")

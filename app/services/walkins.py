@@ -15,7 +15,7 @@ no smartphone — recorded by the station's keeper. DESIGN.md: they are visits w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -84,11 +84,20 @@ def _check_count(count: int, minimum: int) -> None:
         raise InvalidInput(message, code="walk_in_count_out_of_range", details={"count": [message]})
 
 
-def record_walk_in(binding: StationKeeper, *, date: date, count: int, worker_group: str | None = None, note: str | None = None) -> WalkIn:
+def record_walk_in(
+    binding: StationKeeper,
+    *,
+    date: date,
+    count: int,
+    worker_group: str | None = None,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> WalkIn:
+    """`at`: when the keeper records it (default now; the demo data replays past days)."""
     station = binding.station
     if station.status == STATUS_PLANNED:
         raise Conflict("该站点尚未建成投入使用，暂不能登记人次", code="station_not_in_service")
-    now = clock.now()
+    now = at or clock.now()
     today = clock.china_date(now)
     _check_day(date, today)
     _check_count(count, minimum=1)

@@ -21,6 +21,12 @@ def sign_in(js_code: str) -> tuple[Worker, IssuedToken]:
     return worker, issue_token(worker)
 
 
+def worker_for_openid(openid: str, unionid: str | None = None) -> Worker:
+    """The worker WeChat knows by this openid, made on first sight (what sign-in does once
+    WeChat has named the user; the demo data names its people itself)."""
+    return _upsert(openid, unionid)
+
+
 def issue_token(worker: Worker) -> IssuedToken:
     return tokens.issue(tokens.WORKER, {"wid": worker.id}, current_app.config["WORKER_TOKEN_TTL"])
 

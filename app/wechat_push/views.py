@@ -6,6 +6,7 @@ from apiflask import APIBlueprint, APIKeyQueryAuth
 from flask import Response, abort, current_app, request
 from marshmallow import EXCLUDE
 
+from app.api.error_docs import errors_doc
 from app.schemas.base import BaseSchema, String
 from app.wechat_push import service
 
@@ -46,13 +47,19 @@ class PushQuery(_Query):
     msg_signature = _short("安全模式：sha1(排序后的 Token、timestamp、nonce、Encrypt)")
 
 
-TEXT = {200: {"description": "纯文本", "content": {"text/plain": {"schema": {"type": "string"}}}}}
+# Raw text, described as the other non-JSON answers are (tests/test_openapi_document.py).
+TEXT = {200: {"description": "纯文本", "content": {"text/plain": {"schema": {"type": "string", "format": "binary"}}}}}
+REFUSED = (401, "unauthorized", "签名不符、timestamp 超出时间窗、推送签名已用过，或未配置 Token")
+UNREADABLE = (400, "bad_push", "签名正确但内容无法解析或解密")
 
 
 @bp.get("/push")
 @bp.auth_required(push_auth)
 @bp.input(VerifyQuery, location="query", arg_name="query")
-@bp.doc(summary="微信消息推送：服务器地址验证（签名正确时原样返回 echostr）", responses={**TEXT, 400: "缺少 echostr"})
+@bp.doc(
+    summary="微信消息推送：服务器地址验证（签名正确时原样返回 echostr）",
+    **errors_doc(REFUSED, (400, "bad_push", "缺少 echostr"), auth=False, validates=True, responses=TEXT),
+)
 def verify(query):
     return Response(service.echo(request.args), mimetype="text/plain")
 
@@ -63,7 +70,7 @@ def verify(query):
 @bp.doc(
     summary="微信消息推送：事件（媒体内容安全检测结果、用户授权变更等）",
     description="消息体为 JSON 或 XML；安全模式下为加密的 Encrypt。处理成功或重复推送均返回 success。",
-    responses={**TEXT, 400: "推送内容无法解析", 413: "推送内容过大"},
+    **errors_doc(REFUSED, UNREADABLE, (413, "payload_too_large", "推送内容过大"), auth=False, validates=True, responses=TEXT),
 )
 def push(query):
     limit = current_app.config["WECHAT_PUSH_MAX_BYTES"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 from flask import current_app
 
+from app.api.error_docs import errors_doc
 from app.extensions import limiter
 from app.schemas.keepers import BindIn, BindOut, KeptStationsOut, PostedStationOut, StatusIn
 from app.services import keeper_codes, kept_stations, status_posts
@@ -13,10 +14,10 @@ from app.services.keepers import keeper_of
 from miniprogram_api.auth import current_worker, current_worker_id, worker_auth
 
 bp = APIBlueprint("mp_keeper", __name__, tag={"name": "Mini-program: keepers", "description": "站点管理员绑定与实时状态"})
-NOT_YOURS = {
-    403: "not_a_keeper：还不是（或已不再是）站点管理员",
-    404: "station_not_found：站点不存在，或不是您管理的站点",
-}
+NOT_YOURS = (
+    (403, "not_a_keeper", "还不是（或已不再是）站点管理员"),
+    (404, "station_not_found", "站点不存在、已撤销，或不是您管理的站点"),
+)
 
 
 def _worker_key() -> str:
@@ -41,13 +42,14 @@ def _refused(response) -> bool:
         "已是该站点管理员时再次绑定返回原有绑定（200）。"
         "输错的绑定码按用户和 IP 限次（默认每用户 15 分钟 5 次），超出返回 429 与 Retry-After。"
     ),
-    responses={
-        200: "已是该站点的管理员：返回原有绑定",
-        404: "keeper_code_invalid：绑定码无效",
-        409: "keeper_code_used：绑定码已被使用",
-        410: "keeper_code_expired：绑定码已过期",
-        429: "rate_limited：输错次数过多，请稍后再试",
-    },
+    **errors_doc(
+        (404, "keeper_code_invalid", "绑定码无效（或已作废、站点已撤销）"),
+        (409, "keeper_code_used", "绑定码已被别人使用"),
+        (410, "keeper_code_expired", "绑定码已过期"),
+        (429, "rate_limited", "输错次数过多，Retry-After 后再试"),
+        body=True,
+        responses={200: "已是该站点的管理员：返回原有绑定"},
+    ),
 )
 def bind(data):
     result = keeper_codes.redeem(current_worker(), data["code"])
@@ -57,7 +59,7 @@ def bind(data):
 @bp.get("/keeper/stations")
 @bp.auth_required(worker_auth)
 @bp.output(KeptStationsOut)
-@bp.doc(summary="我管理的站点（按编码排序），各含户外劳动者看到的实时状态；不是管理员时为空列表")
+@bp.doc(summary="我管理的站点（按编码排序），各含户外劳动者看到的实时状态；不是管理员时为空列表", **errors_doc())
 def my_stations():
     return kept_stations.my_stations(current_worker())
 
@@ -72,10 +74,12 @@ def my_stations():
         "每项各自记录时间，超过时效（默认 6 小时）后户外劳动者看到的是 unknown；临时关闭到 until 为止。"
         "每次提交都记入发布记录。返回户外劳动者此刻看到的站点。"
     ),
-    responses={
-        **NOT_YOURS,
-        422: "validation_error：提交的数据有误（或一项也没有提交）；closure_until_out_of_range：恢复时间不在现在之后 7 天以内",
-    },
+    **errors_doc(
+        *NOT_YOURS,
+        (422, "status_empty", "一项状态也没有提交"),
+        (422, "closure_until_out_of_range", "恢复时间不在现在之后 7 天以内"),
+        body=True,
+    ),
 )
 def post_status(code, data):
     binding = keeper_of(current_worker(), code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 from flask import current_app
 
+from app.api.error_docs import errors_doc
 from app.extensions import limiter
 from app.schemas.keeper_summary import KeeperSummaryOut, ReplyIn, ReplyOut
 from app.services import keeper_summary as summary_service
@@ -15,10 +16,10 @@ from miniprogram_api.auth import current_worker, current_worker_id, worker_auth
 bp = APIBlueprint(
     "mp_keeper_summary", __name__, tag={"name": "Mini-program: keeper's view", "description": "站点管理员查看本站人次、评价并回复留言"}
 )
-NOT_YOURS = {
-    403: "not_a_keeper：还不是（或已不再是）站点管理员",
-    404: "station_not_found：站点不存在，或不是您管理的站点",
-}
+NOT_YOURS = (
+    (403, "not_a_keeper", "还不是（或已不再是）站点管理员"),
+    (404, "station_not_found", "站点不存在、已撤销，或不是您管理的站点"),
+)
 
 
 def _worker_key() -> str:
@@ -31,7 +32,7 @@ def _worker_key() -> str:
 @bp.output(KeeperSummaryOut)
 @bp.doc(
     summary="本站概况：今天和本周（周一起，北京时间）的人次（扫码、登记分列及合计）与人数，满意度，最新的已公开留言",
-    responses=NOT_YOURS,
+    **errors_doc(*NOT_YOURS),
 )
 def station_summary(code):
     binding = keeper_of(current_worker(), code)
@@ -49,13 +50,15 @@ def station_summary(code):
         "检查通过即公开；需复核或微信暂时无法检查时，回复照常保存，待工作人员审核后公开（reply_status 为 review）；"
         "含违规内容则不保存（422 text_rejected），原有回复不变。首次回复 201，替换 200。"
     ),
-    responses={
-        200: "替换了原有回复",
-        **NOT_YOURS,
-        404: "station_not_found：不是您管理的站点；rating_not_found：本站没有这条已公开的留言",
-        422: "validation_error：提交的数据有误；text_rejected：回复含违规内容，未保存",
-        429: "rate_limited：回复过于频繁",
-    },
+    **errors_doc(
+        *NOT_YOURS,
+        (404, "rating_not_found", "本站没有这条已公开的留言"),
+        (422, "text_rejected", "回复含违规内容，未保存，原有回复不变"),
+        body=True,
+        rate_limited=True,
+        int_path=True,
+        responses={200: "替换了原有回复"},
+    ),
 )
 def reply_to_comment(code, rating_id, data):
     binding = keeper_of(current_worker(), code)

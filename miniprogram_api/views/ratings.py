@@ -4,6 +4,7 @@ from apiflask import APIBlueprint
 from flask import current_app
 
 from app import reference_data as ref
+from app.api.error_docs import errors_doc
 from app.extensions import limiter
 from app.schemas.ratings import MyRatingOut, RatingIn, RatingTagOut
 from app.services import ratings as rating_service
@@ -29,13 +30,15 @@ def _worker_key() -> str:
         "留言检查通过即公开；需复核或微信暂时无法检查时，评价照常保存，留言待工作人员审核后公开"
         "（comment_status 为 review，comment_notice 说明原因）；含违规内容则整条评价不保存（422 comment_rejected），可修改后重新提交。"
     ),
-    responses={
-        404: "checkin_not_found：签到不存在或不是自己的",
-        409: "already_rated：这次签到已评价",
-        410: "rating_window_closed：已超过评价时限",
-        422: "validation_error：提交的数据有误；comment_rejected：留言含违规内容，未保存",
-        429: "rate_limited：评价过于频繁",
-    },
+    **errors_doc(
+        (404, "checkin_not_found", "签到不存在或不是自己的"),
+        (409, "already_rated", "这次签到已评价"),
+        (410, "rating_window_closed", "已超过评价时限"),
+        (422, "comment_rejected", "留言含违规内容，整条评价未保存，可修改后重新提交"),
+        body=True,
+        rate_limited=True,
+        int_path=True,
+    ),
 )
 def rate_checkin(checkin_id, data):
     return rating_service.rate_visit(current_worker(), checkin_id, **data)
@@ -46,7 +49,11 @@ def rate_checkin(checkin_id, data):
 @bp.output(MyRatingOut)
 @bp.doc(
     summary="我对这次签到的评价（含自己的留言及其审核状态）",
-    responses={404: "checkin_not_found：签到不存在或不是自己的；rating_not_found：尚未评价"},
+    **errors_doc(
+        (404, "checkin_not_found", "签到不存在或不是自己的"),
+        (404, "rating_not_found", "这次签到尚未评价"),
+        int_path=True,
+    ),
 )
 def get_my_rating(checkin_id):
     return rating_service.own_rating(current_worker(), checkin_id)
@@ -54,6 +61,6 @@ def get_my_rating(checkin_id):
 
 @bp.get("/rating-tags")
 @bp.output(RatingTagOut(many=True))
-@bp.doc(summary="评价可选的标签")
+@bp.doc(summary="评价可选的标签", **errors_doc(auth=False))
 def rating_tags():
     return [{"code": code, "name": name} for code, name in ref.RATING_TAGS]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 from flask import current_app
 
+from app.api.error_docs import errors_doc
 from app.extensions import limiter
 from app.schemas.workers import SessionIn, SessionOut, WorkerGroupIn, WorkerOut
 from app.services import workers as worker_service
@@ -17,7 +18,17 @@ bp = APIBlueprint("mp_session", __name__, tag={"name": "Mini-program: me", "desc
 @bp.output(SessionOut)
 @bp.doc(
     summary="用 wx.login 的 code 登录，换取本系统的令牌",
-    responses={401: "code 无效或已使用", 429: "请求过于频繁", 503: "微信服务暂时不可用"},
+    **errors_doc(
+        (401, "wechat_code_invalid", "code 无效、已使用或已过期：请重新 wx.login"),
+        (403, "wechat_user_blocked", "微信判定该用户有风险，拒绝登录"),
+        (429, "wechat_rate_limited", "微信限制了登录频率"),
+        (502, "wechat_error", "微信拒绝了请求"),
+        (502, "wechat_misconfigured", "小程序的微信接口配置有误"),
+        (503, "wechat_unavailable", "微信服务暂时不可用，Retry-After 后重试"),
+        auth=False,
+        body=True,
+        rate_limited=True,
+    ),
 )
 def create_session(data):
     worker, issued = worker_service.sign_in(data["code"])
@@ -27,7 +38,7 @@ def create_session(data):
 @bp.get("/me")
 @bp.auth_required(worker_auth)
 @bp.output(WorkerOut)
-@bp.doc(summary="我的信息")
+@bp.doc(summary="我的信息", **errors_doc())
 def get_me():
     return current_worker()
 
@@ -36,6 +47,6 @@ def get_me():
 @bp.auth_required(worker_auth)
 @bp.input(WorkerGroupIn, arg_name="data")
 @bp.output(WorkerOut)
-@bp.doc(summary="说明我属于哪个群体（可改，可为空）")
+@bp.doc(summary="说明我属于哪个群体（可改，可为空）", **errors_doc(body=True))
 def put_me(data):
     return worker_service.set_group(current_worker(), data["worker_group"])

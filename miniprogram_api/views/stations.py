@@ -5,6 +5,7 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 from flask import jsonify
 
+from app.api.error_docs import errors_doc
 from app.schemas.nearby import NearbyPageOut, NearbyQuery, ScannedStationOut, ScanQuery, StationDetailOut
 from app.schemas.nearby_dump import dump_page
 from app.services import nearby as nearby_service
@@ -18,7 +19,7 @@ bp = APIBlueprint("mp_stations", __name__, tag={"name": "Mini-program: stations"
 @bp.auth_required(worker_auth)
 @bp.input(NearbyQuery, location="query", arg_name="query")
 @bp.output(NearbyPageOut)
-@bp.doc(summary="附近的站点（由近到远，可按所需服务和此刻开放筛选）")
+@bp.doc(summary="附近的站点（由近到远，可按所需服务和此刻开放筛选）", **errors_doc(validates=True))
 def nearby(query):
     page = nearby_service.nearby(
         query["lat"],
@@ -37,7 +38,10 @@ def nearby(query):
 @bp.get("/stations/<code>")
 @bp.auth_required(worker_auth)
 @bp.output(StationDetailOut)
-@bp.doc(summary="站点详情：设施、开放时间、实时状态、今日服务人次、满意度", responses={404: "站点不存在或已撤销"})
+@bp.doc(
+    summary="站点详情：设施、开放时间、实时状态、今日服务人次、满意度",
+    **errors_doc((404, "station_not_found", "站点不存在或已撤销")),
+)
 def station_detail(code):
     return station_view.station_detail(code)
 
@@ -48,7 +52,12 @@ def station_detail(code):
 @bp.output(ScannedStationOut)
 @bp.doc(
     summary="扫标牌：核验二维码签名，返回站点详情",
-    responses={404: "二维码无法识别（scan_invalid）", 410: "标牌已更换（sign_outdated）或站点已撤销（station_closed）"},
+    **errors_doc(
+        (404, "scan_invalid", "二维码无法识别（不是本系统的标牌，或签名不对）"),
+        (410, "sign_outdated", "标牌已更换，旧标牌的二维码失效"),
+        (410, "station_closed", "站点已撤销"),
+        validates=True,
+    ),
 )
 def scan(query):
     return station_view.scanned_station(query.get("q") or query["scene"])

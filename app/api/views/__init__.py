@@ -4,8 +4,13 @@ from __future__ import annotations
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+PNG = "image/png"
+
+# What a client generator needs to treat the body as bytes rather than try to parse it.
+BINARY = {"type": "string", "format": "binary"}
 
 
 def file_answer(description: str, *media_types: str) -> dict:
-    """A 200 that may be a file: its media types join the JSON one `@output` documents."""
-    return {"description": description, "content": {media_type: {} for media_type in media_types}}
+    """A 200 that is (or, beside the JSON `@output` documents, may be) a file of these types."""
+    return {"description": description, "content": {media_type: {"schema": dict(BINARY)} for media_type in media_types}}

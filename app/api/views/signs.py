@@ -6,13 +6,14 @@ from apiflask import APIBlueprint
 from flask import Response, stream_with_context
 
 from app.api.auth import current_actor, staff_auth
+from app.api.views import PDF, PNG, file_answer
 from app.schemas.signs import BatchQuery, SignOut
 from app.services import signs as sign_service
 
 bp = APIBlueprint("signs", __name__, tag={"name": "Signs", "description": "站点标牌（300 × 500 mm）与二维码"})
 NOT_FOUND = {404: "站点不存在，或不属于本区县"}
-PDF = {200: {"description": "PDF", "content": {"application/pdf": {}}}}
-PNG = {200: {"description": "PNG", "content": {"image/png": {}}}}
+PDF_ANSWER = {200: file_answer("PDF 文件", PDF)}
+PNG_ANSWER = {200: file_answer("PNG 图片", PNG)}
 
 
 def _file(content: bytes, mimetype: str, filename: str) -> Response:
@@ -29,29 +30,29 @@ def get_sign(code):
 
 @bp.get("/stations/<code>/sign.pdf")
 @bp.auth_required(staff_auth)
-@bp.doc(summary="印刷用标牌 PDF（矢量，300 × 500 mm，CMYK 会徽色）", responses={**PDF, **NOT_FOUND, 409: "站点已撤销"})
+@bp.doc(summary="印刷用标牌 PDF（矢量，300 × 500 mm，CMYK 会徽色）", responses={**PDF_ANSWER, **NOT_FOUND, 409: "站点已撤销"})
 def sign_pdf(code):
     content, filename = sign_service.sign_pdf_for(current_actor(), code)
-    return _file(content, "application/pdf", filename)
+    return _file(content, PDF, filename)
 
 
 @bp.get("/stations/<code>/sign.png")
 @bp.auth_required(staff_auth)
-@bp.doc(summary="标牌预览 PNG（300 dpi，与 PDF 同一设计）", responses={**PNG, **NOT_FOUND, 409: "站点已撤销"})
+@bp.doc(summary="标牌预览 PNG（300 dpi，与 PDF 同一设计）", responses={**PNG_ANSWER, **NOT_FOUND, 409: "站点已撤销"})
 def sign_png(code):
     content, filename = sign_service.sign_png_for(current_actor(), code)
-    return _file(content, "image/png", filename)
+    return _file(content, PNG, filename)
 
 
 @bp.get("/stations/<code>/wxacode.png")
 @bp.auth_required(staff_auth)
 @bp.doc(
     summary="小程序码（微信 getwxacodeunlimit，scene 含站点编码与签名）",
-    responses={**PNG, **NOT_FOUND, 409: "站点已撤销", 502: "微信拒绝了请求", 503: "微信服务暂时不可用"},
+    responses={**PNG_ANSWER, **NOT_FOUND, 409: "站点已撤销", 502: "微信拒绝了请求", 503: "微信服务暂时不可用"},
 )
 def wxacode(code):
     content, filename = sign_service.wxacode_png(current_actor(), code)
-    return _file(content, "image/png", filename)
+    return _file(content, PNG, filename)
 
 
 @bp.post("/stations/<code>/sign/reissue")
@@ -67,11 +68,11 @@ def reissue_sign(code):
 @bp.input(BatchQuery, location="query", arg_name="query")
 @bp.doc(
     summary="批量标牌 PDF（一个区县或全市，多页，边生成边发送）",
-    responses={**PDF, 403: "只能印制本区县的标牌（district_out_of_scope）", 404: "该范围内没有可印制标牌的站点（no_stations）"},
+    responses={**PDF_ANSWER, 403: "只能印制本区县的标牌（district_out_of_scope）", 404: "该范围内没有可印制标牌的站点（no_stations）"},
 )
 def batch_pdf(query):
     actor = current_actor()
     codes = sign_service.batch_stations(actor, query.get("district"))
     stream = stream_with_context(sign_service.batch_pdf(actor, codes))
     name = f"signs-{query.get('district') or actor.district_code or 'all'}.pdf"
-    return Response(stream, mimetype="application/pdf", headers={"Content-Disposition": f"attachment; filename={name}"})
+    return Response(stream, mimetype=PDF, headers={"Content-Disposition": f"attachment; filename={name}"})
