@@ -10,6 +10,7 @@ export FLASK_APP := wsgi
 FONT   := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 CHROMIUM := /usr/bin/chromium
 NODE_STAMP := node_modules/.installed
+MP_STAMP   := miniprogram/node_modules/.installed
 
 .PHONY: install system-deps browser-deps run migrate seed test lint format bench bench-quick clean
 
@@ -19,7 +20,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP) system-deps $(NODE_STAMP)
+install: $(STAMP) system-deps $(NODE_STAMP) $(MP_STAMP)
 
 # The staff console's browser libraries (ECharts, Leaflet) from the npm registry, pinned by
 # package-lock.json; served from node_modules, never committed.
@@ -27,6 +28,14 @@ $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { apt-get install -y -q nodejs npm >/dev/null 2>&1 || \
 	  { apt-get update -q >/dev/null && apt-get install -y -q nodejs npm >/dev/null; }; }
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The mini-program's tools (jest, miniprogram-simulate with WeChat's WXML compiler, TypeScript,
+# openapi-typescript) and its component library (Vant Weapp), pinned by miniprogram/package-lock.json.
+$(MP_STAMP): miniprogram/package.json miniprogram/package-lock.json
+	@command -v npm >/dev/null || { apt-get install -y -q nodejs npm >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && apt-get install -y -q nodejs npm >/dev/null; }; }
+	cd miniprogram && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # The signs' CJK font (WenQuanYi Zen Hei) and, for the console's end-to-end tests (`make test`),
@@ -53,11 +62,15 @@ seed: migrate
 run: seed
 	@echo "Yizhan on http://127.0.0.1:8000  (API docs: /api/docs, OpenAPI: /api/openapi.json)"
 	@echo "Demo staff: city.demo / Yizhan-city-2026 (市总工会), fc.demo / Yizhan-fc-2026 (涪城区), yx.demo / Yizhan-yx-2026 (游仙区)"
+	@echo "Mini-program: WeChat DevTools → 导入项目 → the folder $(CURDIR)/miniprogram (src/ is its root), AppID: 测试号 or yours;"
+	@echo "  run 'cd miniprogram && npm run build:npm' first (Vant into src/miniprogram_npm), tick 详情 → 本地设置 → 不校验合法域名;"
+	@echo "  the backend address is miniprogram/src/config.js (baseUrl, now http://127.0.0.1:8000)."
 	@echo "WeChat DevTools signs in as the demo worker (o-demo-worker); as the demo keeper of FC0001: README, \"Demo worker and keeper in WeChat DevTools\""
 	bash scripts/serve.sh
 
 test: install browser-deps
 	$(BIN)/ruff check .
+	cd miniprogram && npm test && npm run check:types
 	$(BIN)/pytest
 
 lint: install
