@@ -134,7 +134,7 @@ def _migrations_dir():
 
 def _document_errors(app: APIFlask) -> None:
     """Tell the OpenAPI document that every error has our one shape."""
-    from app.schemas.base import ErrorSchema
+    from app.core.schemas import ErrorSchema
 
     app.config["HTTP_ERROR_SCHEMA"] = ErrorSchema
     app.config["VALIDATION_ERROR_SCHEMA"] = ErrorSchema

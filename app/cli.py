@@ -9,13 +9,13 @@ import redis
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.errors import DomainError
+from app.accounts import staff as staff_service
+from app.accounts.actor import CLI_ACTOR
+from app.core.errors import DomainError
+from app.demo import seed as demo_service
 from app.extensions import geo_index, redis_store
+from app.reference import service as reference_service
 from app.reports_cli import reports
-from app.services import demo as demo_service
-from app.services import reference as reference_service
-from app.services import staff as staff_service
-from app.services.actor import CLI_ACTOR
 
 seed = AppGroup("seed", help="加载基础数据和演示数据")
 signs = AppGroup("signs", help="印制站点标牌")
@@ -83,8 +83,8 @@ def staff_create(username, role, district, display_name, phone, password):
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True), required=True)
 def signs_render(district, out_path):
     """Write the signs of a district (or the whole city) into one multi-page PDF."""
-    from app.schemas.stations import DISTRICT_BY_NAME
-    from app.services import signs as sign_service
+    from app.registry.schemas import DISTRICT_BY_NAME
+    from app.signs import service as sign_service
 
     district_code = DISTRICT_BY_NAME.get(district, district.upper() if district else None)
     try:

@@ -12,7 +12,7 @@ from app.adapters.plain_db import PlainDatabase
 from app.adapters.rate_limits import CombinedLimits
 from app.adapters.redis_store import RedisStore
 from app.adapters.wechat import WeChat
-from app.models.base import Base
+from app.core.model_base import Base
 
 # create_savepoint: a session joined to an outer transaction (the tests') rolls back only to its
 # savepoint; with a plain engine, as in production, the option has no effect.

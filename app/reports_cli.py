@@ -15,7 +15,7 @@ def _domain_errors(func):
     """Domain errors as one line on stderr and exit status 1, not a traceback."""
     import functools
 
-    from app.errors import DomainError
+    from app.core.errors import DomainError
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -52,8 +52,8 @@ def _json(data) -> str:
 @_domain_errors
 def quarterly_command(district, year, quarter, filled_by, phone, out_path):
     """The quarterly form (附件3) of a district or the whole city, as XLSX or JSON."""
-    from app.services import quarterly, quarterly_xlsx
-    from app.services.actor import CLI_ACTOR
+    from app.accounts.actor import CLI_ACTOR
+    from app.reports import quarterly, quarterly_xlsx
 
     form = quarterly.quarterly_form(CLI_ACTOR, year, district, quarter=quarter, filled_by=filled_by, phone=phone)
     if out_path and out_path.lower().endswith(".xlsx"):
@@ -80,8 +80,8 @@ def quarterly_command(district, year, quarter, filled_by, phone, out_path):
 @_domain_errors
 def plan_command(as_of, as_json):
     """Plan progress: stations built vs 附件1, demonstration stations vs 附件2."""
-    from app.services import plan_progress
-    from app.services.actor import CLI_ACTOR
+    from app.accounts.actor import CLI_ACTOR
+    from app.reports import plan_progress
 
     result = plan_progress.plan_progress(CLI_ACTOR, as_of=as_of.date() if as_of else None)
     if as_json:
@@ -105,8 +105,8 @@ def plan_command(as_of, as_json):
 @_domain_errors
 def quality_command(district, to, days, top, out_path):
     """质效评估: stations ranked by score, top N marked as 最美站点 candidates."""
-    from app.services import quality
-    from app.services.actor import CLI_ACTOR
+    from app.accounts.actor import CLI_ACTOR
+    from app.reports import quality
 
     result = quality.evaluate(CLI_ACTOR, district=district, to=to.date() if to else None, days=days, top=top)
     if out_path and out_path.lower().endswith(".xlsx"):
@@ -133,7 +133,7 @@ def quality_command(district, to, days, top, out_path):
 @click.option("--limit", type=int, default=20, show_default=True, help="每张表每类差异最多列出几行")
 def verify_command(limit):
     """Recompute the visit rollups from raw check-ins and print every difference (exit 1 if any)."""
-    from app.services import rollups
+    from app.visits import rollups
 
     differences = rollups.verify(limit=limit)
     for d in differences:
@@ -150,7 +150,7 @@ def rebuild_command():
     """Recompute every visit rollup from raw check-ins, in one transaction."""
     import time
 
-    from app.services import rollups
+    from app.visits import rollups
 
     started = time.perf_counter()
     counts = rollups.rebuild()
@@ -173,8 +173,9 @@ def rebuild_command():
 @_domain_errors
 def visits_command(since, until, group_by, period, district, station, worker_group, service, source, raw, out_path):
     """The visits report (服务人次), as the staff API gives it."""
-    from app.services import report_export, visit_report
-    from app.services.actor import CLI_ACTOR
+    from app.accounts.actor import CLI_ACTOR
+    from app.core.spreadsheets import report_export
+    from app.visits import report as visit_report
 
     query = visit_report.query_for(
         CLI_ACTOR,

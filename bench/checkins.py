@@ -99,7 +99,7 @@ def _worker_tokens(server: Server, path: str, count: int, tag: str) -> None:
     """Workers inserted with COPY (not through WeChat sign-in), and tokens minted as the app does."""
     from itsdangerous import URLSafeTimedSerializer
 
-    from app.services import tokens
+    from app.accounts import tokens
 
     dsn = server.env["DATABASE_URL"].replace("+psycopg", "")
     with psycopg.connect(dsn) as conn:
@@ -107,7 +107,7 @@ def _worker_tokens(server: Server, path: str, count: int, tag: str) -> None:
             for n in range(count):
                 copy.write_row((f"o-bench-{tag}-{n:07d}", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"))
         ids = [row[0] for row in conn.execute("SELECT id FROM workers WHERE openid LIKE %s ORDER BY id", (f"o-bench-{tag}-%",))]
-    # The same format and salt as app.services.tokens: the bench signs what the app will accept.
+    # The same format and salt as app.accounts.tokens: the bench signs what the app will accept.
     serializer = URLSafeTimedSerializer(server.env["SECRET_KEY"], salt=tokens.WORKER)
     with open(path, "w") as out:
         out.write("\n".join(serializer.dumps({"wid": wid}) for wid in ids) + "\n")

@@ -10,8 +10,8 @@ import time
 import requests
 from openpyxl import Workbook
 
-from app import reference_data as ref
-from app.services.import_format import COLUMNS
+from app.reference import data as ref
+from app.registry.import_format import COLUMNS
 from bench.server import Server
 
 ROWS = 1000

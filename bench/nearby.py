@@ -13,8 +13,8 @@ import time
 import psycopg
 import redis
 
+from app.accounts import tokens
 from app.core import clock
-from app.services import tokens
 from bench import hot_paths, load, settings
 from bench.server import BIN, ROOT, Server
 
@@ -87,7 +87,7 @@ def _worker_token(server: Server) -> str:
         wid = conn.execute(
             "INSERT INTO workers (openid, created_at, last_seen_at) VALUES ('o-bench-nearby', %s, %s) RETURNING id", (now, now)
         ).fetchone()[0]
-    # The same format and salt as app.services.tokens: the bench signs what the app will accept.
+    # The same format and salt as app.accounts.tokens: the bench signs what the app will accept.
     return URLSafeTimedSerializer(server.env["SECRET_KEY"], salt=tokens.WORKER).dumps({"wid": wid})
 
 

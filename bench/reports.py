@@ -94,9 +94,10 @@ def _http(server: Server, token: str, path: str) -> tuple[float, dict]:
 
 def _raw_figures(server: Server) -> dict:
     """The reports' figures from the raw check-ins, and from the rollups, in-process."""
+    from app.accounts.actor import CLI_ACTOR
     from app.extensions import db
-    from app.services import quarterly, visit_report
-    from app.services.actor import CLI_ACTOR
+    from app.reports import quarterly
+    from app.visits import report as visit_report
 
     out = {}
     with hot_paths.app_on(server) as app, app.app_context():  # one context for a whole in-process pass
@@ -303,11 +304,11 @@ def _worker_token(server: Server) -> str:
     import psycopg
     from itsdangerous import URLSafeTimedSerializer
 
-    from app.services import tokens
+    from app.accounts import tokens
 
     with psycopg.connect(server.env["DATABASE_URL"].replace("+psycopg", "")) as conn:
         wid = conn.execute("SELECT min(id) FROM workers WHERE openid LIKE 'o-bench-report-%'").fetchone()[0]
-    # The same format and salt as app.services.tokens: the bench signs what the app will accept.
+    # The same format and salt as app.accounts.tokens: the bench signs what the app will accept.
     return URLSafeTimedSerializer(server.env["SECRET_KEY"], salt=tokens.WORKER).dumps({"wid": wid})
 
 

@@ -8,11 +8,11 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app import create_app
+from app.accounts import staff as staff_service
+from app.accounts.actor import CLI_ACTOR
+from app.accounts.staff_models import StaffAccount
 from app.extensions import db
-from app.models import StaffAccount
-from app.services import reference as reference_service
-from app.services import staff as staff_service
-from app.services.actor import CLI_ACTOR
+from app.reference import service as reference_service
 from bench.server import STAFF_PASSWORD, STAFF_USER
 
 

@@ -36,8 +36,8 @@ from dataclasses import dataclass
 
 import psycopg
 
-from app import reference_data as ref
 from app.core import clock
+from app.reference import data as ref
 
 DATA_VERSION = 2  # bump when the generator changes: kept databases are then reloaded
 YEAR = 2025
@@ -243,7 +243,7 @@ def _restore_indexes(conn: psycopg.Connection, saved) -> None:
 def _rebuild_rollups(dsn: str) -> None:
     """rollups.rebuild_sql's work (each rollup table emptied and filled from the visits), a table
     per connection, two at a time, each table's keys dropped meanwhile and rebuilt after."""
-    from app.services import rollups
+    from app.visits import rollups
 
     def one(part: rollups.RollupSql) -> None:
         with psycopg.connect(dsn) as conn:
@@ -343,7 +343,7 @@ def load(dsn: str, size: Size, schema: str, log=print) -> dict[str, float]:
     with step("rollups rebuilt from the visits (rollups.rebuild_sql, two tables at a time)"):
         _rebuild_rollups(dsn)
     with step("vacuum analyze"), psycopg.connect(dsn, autocommit=True) as conn:
-        from app.services import rollups
+        from app.visits import rollups
 
         for table in ("stations", "workers", "checkins", "investments", *(m.__tablename__ for m in rollups.TABLES)):
             conn.execute(f"VACUUM ANALYZE {table}")

@@ -67,7 +67,7 @@ def run_migrations_offline():
 def render_item(type_, obj, autogen_context):
     """Write the app's UTCDateTime (a TypeDecorator) as the plain column type it stores, so
     migrations never import the app."""
-    from app.models.base import UTCDateTime
+    from app.core.model_base import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

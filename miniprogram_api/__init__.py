@@ -1,6 +1,6 @@
 """The API the WeChat mini-program talks to (workers and keepers), under /api/mp/v1.
 
-Thin by design: each view parses, authorises and calls a service in `app.services`, never does
+Thin by design: each view parses, authorises and calls a service in an area package (`app.<area>`), never does
 its work. One blueprint per area, all registered under the same prefix."""
 
 from __future__ import annotations

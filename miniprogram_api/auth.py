@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from apiflask import HTTPTokenAuth
 
-from app.models import Worker
-from app.services import workers as worker_service
+from app.accounts import workers as worker_service
+from app.accounts.worker_models import Worker
 
 worker_auth = HTTPTokenAuth(
     scheme="Bearer",

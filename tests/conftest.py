@@ -12,9 +12,9 @@ import pytest
 from flask_migrate import upgrade
 
 from app import create_app
+from app.accounts import staff as staff_service
 from app.extensions import db, limiter
-from app.services import staff as staff_service
-from app.services.reference import load_reference_data
+from app.reference.service import load_reference_data
 from tests import services
 
 RUN_ID = f"yizhan_test_{os.getpid()}"
@@ -184,7 +184,7 @@ def anon_api(client):
 def worker_signed_in(client, worker) -> Api:
     """A worker's client with a token minted in-process (tests of the WeChat login itself go
     through the fake WeChat server instead)."""
-    from app.services.workers import issue_token
+    from app.accounts.workers import issue_token
 
     return Api(client, issue_token(worker).token)
 

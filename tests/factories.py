@@ -6,8 +6,12 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 from werkzeug.security import generate_password_hash
 
+from app.accounts.staff_models import StaffAccount
+from app.accounts.worker_models import Worker
 from app.extensions import db
-from app.models import CheckIn, StaffAccount, Station, StationKeeper, Worker
+from app.keepers.models import StationKeeper
+from app.registry.models import Station
+from app.visits.models import CheckIn
 
 PASSWORD = "correct-horse-battery"
 _PASSWORD_HASH = generate_password_hash(PASSWORD)  # hashed once: scrypt is slow on purpose

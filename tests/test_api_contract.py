@@ -73,7 +73,7 @@ def test_framework_errors_have_the_one_shape(client, method, url, status, code):
 
 
 def test_unexpected_errors_are_logged_not_leaked(fc_api, monkeypatch, caplog):
-    from app.services import stations
+    from app.registry import stations
 
     def explode(*args, **kwargs):
         raise RuntimeError("secret internal detail")

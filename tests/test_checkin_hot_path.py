@@ -1,4 +1,4 @@
-"""The check-in's hot path (app/services/checkins.py, yizhan_check_in): one statement on the
+"""The check-in's hot path (app/visits/checkins.py, yizhan_check_in): one statement on the
 database, the answer written without the schema, the three rate limits in one storage call, the
 opening hours read the same in SQL as in Python, and a dead pooled connection retried once."""
 
@@ -16,11 +16,11 @@ import sqlalchemy as sa
 from app.adapters.plain_db import PlainDatabase
 from app.adapters.rate_limits import CombinedLimits, limits_of
 from app.core import clock
+from app.core.opening_hours import is_open_at
 from app.extensions import db, limiter
-from app.schemas.checkins import CheckInResultOut
-from app.services import sign_tokens
-from app.services.checkins import CheckInAnswer
-from app.services.opening_hours import is_open_at
+from app.signs import tokens as sign_tokens
+from app.visits.checkin_schemas import CheckInResultOut
+from app.visits.checkins import CheckInAnswer
 from tests.factories import StationFactory
 
 CHECKINS = "/api/mp/v1/checkins"
@@ -217,9 +217,8 @@ def test_a_dead_pooled_connection_is_retried_once(app):
 
 
 def test_a_days_visits_spread_over_shards_and_sum_right(client, app_ctx):
-    from app.models import VisitDayDistrict
-    from app.models.rollup import SHARDS
-    from app.services import rollups
+    from app.visits import rollups
+    from app.visits.rollup_models import SHARDS, VisitDayDistrict
     from tests.conftest import worker_signed_in
     from tests.factories import WorkerFactory
 

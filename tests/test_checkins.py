@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.core import clock
+from app.core import clock, geo
 from app.extensions import db
-from app.models import CheckIn
-from app.services import geo, sign_tokens
+from app.signs import tokens as sign_tokens
+from app.visits.models import CheckIn
 from tests.conftest import worker_signed_in
 from tests.factories import StationFactory, WorkerFactory
 

@@ -21,8 +21,8 @@ import pytest
 import time_machine
 
 from app.core import clock
-from app.services import rollups
-from app.services.sign_tokens import url_for_sign
+from app.signs.tokens import url_for_sign
+from app.visits import rollups
 from tests.assertions import assert_error
 from tests.conftest import signed_in, worker_signed_in
 from tests.console_helpers import console_as

@@ -8,7 +8,7 @@ import pytest
 from apiflask import APIBlueprint
 
 from app.extensions import csrf, db
-from app.models import Station
+from app.registry.models import Station
 from config import load_config
 from tests.console_helpers import Console, console_as, csrf_of, field_errors, forget_csrf
 from tests.factories import PASSWORD

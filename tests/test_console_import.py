@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.extensions import db
-from app.models import Station
+from app.registry.models import Station
 from tests.console_helpers import console_as, flashes
 
 HEADER = "站点名称,区县,地址,纬度,经度,建设方式,共建单位,开放时间,状态"

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from app.core import clock
 from app.extensions import db
-from app.services import quarters, rollups
+from app.reports import quarters
+from app.visits import rollups
 from tests.console_helpers import console_as, flashes
 from tests.factories import CheckInFactory, StationFactory, WorkerFactory
 

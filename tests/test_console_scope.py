@@ -12,10 +12,13 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app import reference_data as ref
+from app.accounts.audit_models import AuditEntry
 from app.core import clock
 from app.extensions import db
-from app.models import AuditEntry, CheckIn, Inspection, KeeperCode, Rating, Station, StationKeeper
+from app.keepers.models import KeeperCode, StationKeeper
+from app.reference import data as ref
+from app.registry.models import Inspection, Station
+from app.visits.models import CheckIn, Rating
 from tests.console_helpers import console_as, flashes
 from tests.factories import CheckInFactory, StationFactory, WorkerFactory
 
@@ -286,7 +289,7 @@ class Check:
 
 
 def _this_quarter() -> tuple[int, int]:
-    from app.services import quarters
+    from app.reports import quarters
 
     return quarters.quarter_of(clock.today())
 
@@ -365,9 +368,11 @@ def other_district(app_ctx, fc_staff):
     audited change, an investment and a filed quarterly form; 游仙区's own station with visits."""
     from decimal import Decimal
 
-    from app.models import Investment
-    from app.services import audit, quarterly, rollups
-    from app.services.actor import Actor
+    from app.accounts import audit
+    from app.accounts.actor import Actor
+    from app.reports import quarterly
+    from app.reports.models import Investment
+    from app.visits import rollups
 
     other = StationFactory(code=OTHER["code"], name=OTHER["name"], host_unit=OTHER["host_unit"], status="built")
     own = StationFactory(code=OWN["code"], name=OWN["name"], district_code="YX", address="绵阳市游仙区东津路", lat=31.4765, lng=104.779)
@@ -461,7 +466,7 @@ def test_the_reports_count_only_the_own_district(app, yx_staff, other_district):
 
 
 def test_filing_the_quarterly_form_files_the_own_district_only(app, yx_staff, other_district):
-    from app.models import QuarterlySubmission
+    from app.reports.models import QuarterlySubmission
 
     year, quarter = _this_quarter()
     console = console_as(app, yx_staff)

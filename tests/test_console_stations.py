@@ -10,10 +10,13 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from app import reference_data as ref
+from app.accounts.audit_models import AuditEntry
 from app.extensions import db
-from app.models import AuditEntry, KeeperCode, Rating, Station, StationKeeper
-from app.services import keeper_codes
+from app.keepers import codes as keeper_codes
+from app.keepers.models import KeeperCode, StationKeeper
+from app.reference import data as ref
+from app.registry.models import Station
+from app.visits.models import Rating
 from tests.console_helpers import console_as, field_errors, flashes
 from tests.factories import CheckInFactory, StationFactory, WorkerFactory
 

@@ -2,9 +2,10 @@
 
 import sqlalchemy as sa
 
+from app.accounts.staff_models import StaffAccount
+from app.core import geo
 from app.extensions import db
-from app.models import StaffAccount, Station
-from app.services import geo
+from app.registry.models import Station
 
 
 def test_seed_demo_loads_stations_in_every_district_and_one_account_per_role(app):

@@ -1,4 +1,4 @@
-"""The demo's 90 days (app/services/demo_activity.py), seeded through the services, with the
+"""The demo's 90 days (app/demo/activity.py), seeded through the services, with the
 product's clock pinned: what `make run` shows a developer, and rollups that agree with raw."""
 
 from __future__ import annotations
@@ -9,11 +9,14 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 import time_machine
 
+from app.accounts.worker_models import Worker
 from app.core import clock
+from app.demo import activity as demo_activity
 from app.extensions import db
-from app.models import CheckIn, Investment, Rating, Station, StationKeeper, StationStatus, StatusUpdate, Worker
-from app.models.visit import COMMENT_PUBLISHED, COMMENT_REVIEW, SOURCE_MANUAL, SOURCE_SCAN
-from app.services import demo_activity
+from app.keepers.models import StationKeeper, StationStatus, StatusUpdate
+from app.registry.models import Station
+from app.reports.models import Investment
+from app.visits.models import COMMENT_PUBLISHED, COMMENT_REVIEW, SOURCE_MANUAL, SOURCE_SCAN, CheckIn, Rating
 
 NOW = datetime(2026, 6, 17, 8, 30, tzinfo=UTC)  # Wednesday 17 June 2026, 16:30 in China
 

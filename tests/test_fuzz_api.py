@@ -38,13 +38,17 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app import create_app
-from app import reference_data as ref
+from app.accounts import staff as staff_service
+from app.accounts import workers as worker_service
 from app.core import clock
 from app.extensions import db
-from app.models import Inspection, Investment, KeeperCode, Rating, Station, StationKeeper
-from app.services import sign_tokens, walkins
-from app.services import staff as staff_service
-from app.services import workers as worker_service
+from app.keepers.models import KeeperCode, StationKeeper
+from app.reference import data as ref
+from app.registry.models import Inspection, Station
+from app.reports.models import Investment
+from app.signs import tokens as sign_tokens
+from app.visits import walkins
+from app.visits.models import Rating
 from tests.factories import CheckInFactory, StaffFactory, StationFactory, WorkerFactory
 from tests.services import NO_DATABASE
 

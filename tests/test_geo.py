@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.services.geo import distance_m, gcj02_to_wgs84, in_bounds, out_of_china, wgs84_to_gcj02
+from app.core.geo import distance_m, gcj02_to_wgs84, in_bounds, out_of_china, wgs84_to_gcj02
 
 china_lat = st.floats(min_value=18.0, max_value=53.0)
 china_lng = st.floats(min_value=74.0, max_value=134.0)

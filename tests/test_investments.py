@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from app.core import clock
 from app.extensions import db
-from app.models import Investment
+from app.reports.models import Investment
 from tests.assertions import CJK, assert_error
 from tests.factories import StationFactory
 

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from app.core import clock
 from app.extensions import db
-from app.models import StationStatus
-from app.services import sign_tokens
+from app.keepers.models import StationStatus
+from app.signs import tokens as sign_tokens
 from tests.conftest import worker_signed_in
 from tests.factories import StationFactory, WorkerFactory
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from app.core import clock
 from app.extensions import db
-from app.models import CheckIn, Rating
+from app.visits.models import CheckIn, Rating
 from tests.assertions import assert_error
 from tests.conftest import Api, worker_signed_in
 from tests.factories import CheckInFactory, StationFactory, WorkerFactory, make_keeper

@@ -10,10 +10,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.accounts.audit_models import AuditEntry
 from app.core import clock
 from app.extensions import db
-from app.models import AuditEntry, KeeperCode, StationKeeper
-from app.services import keeper_codes
+from app.keepers import codes as keeper_codes
+from app.keepers.models import KeeperCode, StationKeeper
 from tests.assertions import assert_error
 from tests.conftest import worker_signed_in
 from tests.factories import StationFactory, WorkerFactory

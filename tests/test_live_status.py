@@ -18,8 +18,9 @@ import sqlalchemy as sa
 
 from app.core import clock as app_clock
 from app.extensions import db
-from app.models import StationStatus, StatusUpdate
-from app.services import live_status, sign_tokens
+from app.keepers.models import StationStatus, StatusUpdate
+from app.signs import tokens as sign_tokens
+from app.station_pages import live_status
 from tests.conftest import worker_signed_in
 from tests.factories import StationFactory, WorkerFactory, make_keeper
 from tests.test_nearby import indexed, north

@@ -17,15 +17,15 @@ import redis
 
 from app.adapters.geo_index import METRES_PER_DEGREE
 from app.core import clock
+from app.core.geo import distance_m
 from app.extensions import db, geo_index
-from app.models import Station
-from app.schemas.nearby import NearbyPageOut
-from app.schemas.nearby_dump import dump_page
-from app.services import nearby as nearby_module
-from app.services.geo import distance_m
-from app.services.live_status import LiveStatus, NoteStatus, PartStatus
-from app.services.nearby import NearbyPage, NearbyStation
-from app.services.station_view import CodeName
+from app.registry.models import Station
+from app.station_pages import nearby as nearby_module
+from app.station_pages.live_status import LiveStatus, NoteStatus, PartStatus
+from app.station_pages.nearby import NearbyPage, NearbyStation
+from app.station_pages.nearby_dump_schemas import dump_page
+from app.station_pages.nearby_schemas import NearbyPageOut
+from app.station_pages.station_view import CodeName
 from tests.factories import StationFactory
 from tests.test_stations import payload
 

@@ -1,4 +1,4 @@
-"""Nearby as one statement (app/services/nearby.py) answers exactly what the implementation before
+"""Nearby as one statement (app/station_pages/nearby.py) answers exactly what the implementation before
 it answered: `reference_nearby` below is that implementation, kept as the reference (the geo
 index's hits, then the filters over ORM rows and their live status, page by page in Python).
 A few hundred random searches over a few hundred random stations, through Redis and through the
@@ -14,12 +14,13 @@ import sqlalchemy as sa
 
 from app.core import clock
 from app.extensions import db, geo_index
-from app.models import Station, StationStatus
-from app.schemas.nearby_dump import dump_page
-from app.services import live_status
-from app.services import nearby as nearby_module
-from app.services.nearby import NearbyPage, NearbyStation, offers
-from app.services.station_view import is_open_now, summarise
+from app.keepers.models import StationStatus
+from app.registry.models import Station
+from app.station_pages import live_status
+from app.station_pages import nearby as nearby_module
+from app.station_pages.nearby import NearbyPage, NearbyStation, offers
+from app.station_pages.nearby_dump_schemas import dump_page
+from app.station_pages.station_view import is_open_now, summarise
 from tests.factories import StationFactory
 
 NOW = datetime(2026, 3, 4, 6, 30, tzinfo=UTC)  # 14:30 on a Wednesday in China
@@ -27,7 +28,7 @@ AMENITIES = ["drinking_water", "hot_water", "toilet", "rest_seats", "charging", 
 
 
 def reference_nearby(lat, lng, *, radius_m=None, needs=None, open_now=False, page=1, per_page=20) -> NearbyPage:
-    """app/services/nearby.nearby as it was before the one statement (commit 7f6fe5e)."""
+    """app/station_pages/nearby.nearby as it was before the one statement (commit 7f6fe5e)."""
     from flask import current_app
 
     from app.adapters.geo_index import IN_SERVICE

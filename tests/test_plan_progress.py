@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 import pytest
 
+from app.accounts.actor import CLI_ACTOR
 from app.core import clock
-from app.services import plan_progress
-from app.services.actor import CLI_ACTOR
+from app.reports import plan_progress
 from tests.assertions import assert_error
 from tests.factories import StationFactory
 

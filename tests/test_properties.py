@@ -15,9 +15,10 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.errors import DomainError
-from app.services import sign_tokens, tokens
-from app.services.geo import distance_m, gcj02_to_wgs84, out_of_china, wgs84_to_gcj02
+from app.accounts import tokens
+from app.core.errors import DomainError
+from app.core.geo import distance_m, gcj02_to_wgs84, out_of_china, wgs84_to_gcj02
+from app.signs import tokens as sign_tokens
 
 PROPERTY = settings(max_examples=300, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 DB_PROPERTY = settings(PROPERTY, max_examples=120)

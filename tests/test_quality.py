@@ -12,12 +12,14 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from app import reference_data as ref
+from app.accounts.actor import CLI_ACTOR
 from app.core import clock
 from app.extensions import db
-from app.models import Inspection, Rating, StatusUpdate
-from app.services import quality
-from app.services.actor import CLI_ACTOR
+from app.keepers.models import StatusUpdate
+from app.reference import data as ref
+from app.registry.models import Inspection
+from app.reports import quality
+from app.visits.models import Rating
 from tests.assertions import assert_error
 from tests.factories import CheckInFactory, StationFactory, WorkerFactory, make_keeper
 
@@ -32,7 +34,7 @@ def china(m, d, hh=12, mm=0) -> datetime:
 
 
 def visit(station, at, *, manual=None):
-    from app.services import rollups
+    from app.visits import rollups
 
     if manual:
         v = CheckInFactory(station=station, worker=None, source="manual", headcount=manual, dedupe_bucket=None, checked_in_at=at)

@@ -13,11 +13,12 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from app.accounts.actor import CLI_ACTOR
 from app.core import clock
 from app.extensions import db
-from app.models import District, Investment, QuarterlySubmission
-from app.services import quarterly, quarters
-from app.services.actor import CLI_ACTOR
+from app.reference.models import District
+from app.reports import quarterly, quarters
+from app.reports.models import Investment, QuarterlySubmission
 from tests.assertions import assert_error
 from tests.factories import CheckInFactory, StationFactory, WorkerFactory
 
@@ -32,7 +33,7 @@ def china(y, m, d, hh=12, mm=0) -> datetime:
 
 def add_visit(station, at: datetime, *, manual: int | None = None):
     """One visit row, counted into the rollups in the same transaction as check-ins are."""
-    from app.services import rollups
+    from app.visits import rollups
 
     if manual:
         visit = CheckInFactory(station=station, worker=None, source="manual", headcount=manual, dedupe_bucket=None, checked_in_at=at)

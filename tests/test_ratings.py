@@ -13,11 +13,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app import reference_data as ref
 from app.core import clock
 from app.extensions import db
-from app.models import CheckIn, Rating
-from app.services import ratings as rating_service
+from app.ratings import service as rating_service
+from app.reference import data as ref
+from app.visits.models import CheckIn, Rating
 from tests.assertions import assert_error
 from tests.conftest import Api, signed_in, worker_signed_in
 from tests.factories import CheckInFactory, StaffFactory, StationFactory, WorkerFactory

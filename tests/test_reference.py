@@ -2,19 +2,10 @@
 
 import sqlalchemy as sa
 
-from app import reference_data as ref
 from app.extensions import db
-from app.models import (
-    BuildMode,
-    CareActivityKind,
-    CityPlan,
-    DemonstrationTarget,
-    District,
-    HostType,
-    SixHasItem,
-    WorkerGroup,
-)
-from app.services.reference import load_reference_data
+from app.reference import data as ref
+from app.reference.models import BuildMode, CareActivityKind, CityPlan, DemonstrationTarget, District, HostType, SixHasItem, WorkerGroup
+from app.reference.service import load_reference_data
 
 
 def test_districts_in_the_order_of_the_plan_with_every_figure(app_ctx):

@@ -13,12 +13,14 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from app.accounts.actor import CLI_ACTOR
 from app.core import clock as app_clock
 from app.extensions import db
-from app.models import VisitDayDistrict, VisitDayStation, VisitDayWorkers, VisitMonthWorkers
-from app.services import rollups, visit_counts, visit_report
-from app.services.actor import CLI_ACTOR
-from app.services.sign_tokens import url_for_sign
+from app.signs.tokens import url_for_sign
+from app.visits import counts as visit_counts
+from app.visits import report as visit_report
+from app.visits import rollups
+from app.visits.rollup_models import VisitDayDistrict, VisitDayStation, VisitDayWorkers, VisitMonthWorkers
 from tests.assertions import assert_error
 from tests.conftest import worker_signed_in
 from tests.factories import StationFactory, WorkerFactory, make_keeper

@@ -12,10 +12,11 @@ import pytest
 import sqlalchemy as sa
 from itsdangerous import URLSafeTimedSerializer
 
-from app import reference_data as ref
 from app.core import clock
 from app.extensions import db
-from app.models import Inspection, KeeperCode, Station, StationKeeper
+from app.keepers.models import KeeperCode, StationKeeper
+from app.reference import data as ref
+from app.registry.models import Inspection, Station
 from tests.factories import StationFactory, WorkerFactory
 
 STATIONS = "/api/staff/v1/stations"
@@ -317,7 +318,7 @@ def _bad_token(kind: str, app, staff) -> str | None:
         token = URLSafeTimedSerializer("not-our-secret", salt="yizhan.staff-token").dumps({"sid": staff.id, "v": staff.token_version})
         return f"Bearer {token}"
     if kind == "tampered":
-        from app.services.staff import issue_token
+        from app.accounts.staff import issue_token
 
         token = issue_token(staff).token
         return f"Bearer {token[:-2]}{'AA' if not token.endswith('AA') else 'BB'}"
@@ -354,7 +355,7 @@ def test_an_expired_token_is_refused(app, fc_api, city_api, endpoint, monkeypatc
 
 @per_station
 def test_a_signed_out_token_is_refused(fc_api, fc_staff, city_api, endpoint):
-    from app.services.staff import sign_out
+    from app.accounts.staff import sign_out
 
     code = ready_station(endpoint)
     before = observable(city_api, code)

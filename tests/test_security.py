@@ -199,7 +199,7 @@ def test_an_expired_token_is_refused(app, client, tokens, kind, monkeypatch):
 
 @pytest.mark.parametrize("kind", ["staff", "worker"])
 def test_a_token_signed_with_another_key_is_refused(app, client, world, kind, monkeypatch):
-    from app.services import tokens as token_service
+    from app.accounts import tokens as token_service
 
     monkeypatch.setitem(app.config, "SECRET_KEY", "not-the-servers-key-not-the-servers-key")
     forged = token_service.issue(
@@ -265,7 +265,7 @@ REQUIRED_QUERY = {"lat": 31.4567, "lng": 104.7462}
 def test_every_paged_list_refuses_pages_past_its_maximum(app, client, world):
     """Generated from the document: every operation with per_page documents its maximum, and
     answers 422 past it (never a longer page); page numbers past PAGE_MAX are 422, not a 500."""
-    from app.schemas.base import PAGE_MAX
+    from app.core.schemas import PAGE_MAX
 
     paged = _paged_operations(app)
     assert len(paged) >= 6
@@ -317,7 +317,8 @@ def test_checkins_are_limited_per_worker(app, client, world, monkeypatch):
 
 def test_ratings_are_limited_per_worker(app, client, world, wx, monkeypatch):
     monkeypatch.setitem(app.config, "RATING_LIMIT_PER_WORKER", "1 per minute")
-    from app.models import Station, Worker
+    from app.accounts.worker_models import Worker
+    from app.registry.models import Station
     from tests.factories import CheckInFactory
 
     worker = db.session.get(Worker, world.actors["worker"][1])

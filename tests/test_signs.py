@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 from pypdf import PdfReader
 
-from app.services import sign_tokens
+from app.signs import tokens as sign_tokens
 from tests import sign_checks
 from tests.factories import StationFactory
 from tests.services import NO_DATABASE

@@ -14,10 +14,10 @@ import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
 from app.core import clock
+from app.core.geo import distance_m, wgs84_to_gcj02
 from app.extensions import db
-from app.models import Station
-from app.services.geo import distance_m, wgs84_to_gcj02
-from app.services.import_format import COLUMNS
+from app.registry.import_format import COLUMNS
+from app.registry.models import Station
 from tests.factories import StationFactory
 
 URL = "/api/staff/v1/stations/import"
@@ -803,7 +803,7 @@ def test_empty_optional_cells_clear_the_stored_values_on_reimport(fc_api, app_ct
 
 
 def test_a_code_registered_during_the_import_is_a_conflict_not_a_crash(fc_api, app_ctx, monkeypatch):
-    from app.services import station_import
+    from app.registry import station_import
 
     monkeypatch.setattr(station_import, "_existing_stations", lambda codes: {})  # as if checked before the insert
     StationFactory(code="FC0100")

@@ -11,9 +11,9 @@ from datetime import date
 
 import pytest
 
-from app import reference_data as ref
 from app.core import clock
-from app.services.geo import wgs84_to_gcj02
+from app.core.geo import wgs84_to_gcj02
+from app.reference import data as ref
 from tests.assertions import assert_error
 from tests.factories import StationFactory
 
@@ -1033,7 +1033,7 @@ def test_the_audit_log_needs_sign_in(anon_api):
 def test_a_generated_code_taken_meanwhile_is_replaced(fc_api, app_ctx, monkeypatch):
     """Two registrations at once compute the same next code; the unique constraint decides and
     the loser takes the next one instead of failing."""
-    from app.services import stations as station_service
+    from app.registry import stations as station_service
 
     StationFactory(code="FC0001")
     real = station_service.next_codes

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.services import report_export
+from app.core.spreadsheets import report_export
 from tests.factories import StationFactory
 
 STAFF = "/api/staff/v1"

@@ -29,8 +29,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.core import clock
-from app.models.station import STATUS_BUILT, STATUS_PLAQUED, Station
-from app.services.geo import distance_m
+from app.core.geo import distance_m
+from app.registry.models import STATUS_BUILT, STATUS_PLAQUED, Station
 
 log = logging.getLogger(__name__)
 

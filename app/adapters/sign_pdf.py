@@ -18,7 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from app.adapters.text_fit import LEADING, fit
-from app.errors import Misconfigured
+from app.core.errors import Misconfigured
 from qr_assets import GREY, INK, PAPER, UNION_GOLD, UNION_RED
 from qr_assets.emblem import draw_emblem
 

@@ -22,7 +22,7 @@ from wechatpy.session import SessionStorage
 from wechatpy.session.memorystorage import MemoryStorage
 from wechatpy.session.redisstorage import RedisStorage
 
-from app.errors import DomainError
+from app.core.errors import DomainError
 
 log = logging.getLogger(__name__)
 

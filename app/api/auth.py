@@ -5,8 +5,8 @@ from __future__ import annotations
 from apiflask import HTTPTokenAuth
 from flask import request
 
-from app.services import staff as staff_service
-from app.services.actor import Actor
+from app.accounts import staff as staff_service
+from app.accounts.actor import Actor
 
 staff_auth = HTTPTokenAuth(scheme="Bearer", description="员工登录后获得的令牌：POST /api/staff/v1/auth/login")
 

@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.adapters.wechat import WeChatCodeInvalid, WeChatRateLimited, WeChatRejected, WeChatUnavailable, WeChatUserBlocked
-from app.errors import AuthenticationFailed, Conflict, DomainError, Forbidden, Gone, InvalidInput, Misconfigured, NotFound, RateLimited
+from app.core.errors import AuthenticationFailed, Conflict, DomainError, Forbidden, Gone, InvalidInput, Misconfigured, NotFound, RateLimited
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def register_error_handlers(app: APIFlask) -> None:
         code, message = HTTP_ERRORS[429]
         if error.limit.error_message:
             code, message = "login_locked", error.description
-        headers = {"Retry-After": str(_retry_after(error))}
+        headers = {"Retry-After": str(retry_after_seconds(error))}
         return error_body(code, message), 429, headers
 
     @app.errorhandler(DBAPIError)
@@ -156,7 +156,7 @@ def _field_errors(detail):
     return detail
 
 
-def _retry_after(error: RateLimitExceeded) -> int:
+def retry_after_seconds(error: RateLimitExceeded) -> int:
     # Flask-Limiter has already computed the reset time for its own headers.
     window = getattr(error.limit.limit, "get_expiry", lambda: 60)()
     return max(1, int(window))

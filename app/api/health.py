@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 
-from app.schemas.base import BaseSchema, Boolean, Nested, String
-from app.services import health as health_service
+from app.core import health as health_service
+from app.core.schemas import BaseSchema, Boolean, Nested, String
 
 bp = APIBlueprint("health", __name__, tag="Health")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import flash, render_template, request
 from marshmallow import ValidationError
 
+from app.accounts import audit as audit_service
+from app.accounts.audit_schemas import AuditQuery
 from app.console import bp
 from app.console.common import actor, field_errors
-from app.schemas.audit import AuditQuery
-from app.services import audit as audit_service
 
 FILTERS = ("entity_id", "action")
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 from flask import current_app, g, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
 
+from app.accounts import staff as staff_service
+from app.accounts.auth_schemas import LoginIn
+from app.accounts.staff_models import StaffAccount
 from app.api.views import auth as api_auth
 from app.console import bp
 from app.console.common import field_errors, safe_next
-from app.errors import AuthenticationFailed
+from app.core.errors import AuthenticationFailed
 from app.extensions import db, limiter
-from app.models import StaffAccount
-from app.schemas.auth import LoginIn
-from app.services import staff as staff_service
 
 # The bucket the API's login limits count in (Flask-Limiter names it after the endpoint).
 API_LOGIN_SCOPE = f"{api_auth.bp.name}.{api_auth.login.__name__}"

@@ -11,12 +11,12 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app import reference_data as ref
+from app.accounts.actor import Actor
 from app.api.errors import status_of
 from app.console import bp
 from app.core import clock
-from app.errors import DomainError
-from app.services.actor import Actor
+from app.core.errors import DomainError
+from app.reference import data as ref
 
 DISTRICT_NAMES = {d.code: d.name for d in ref.DISTRICTS}
 LABELS = {
@@ -136,9 +136,9 @@ def _csrf_error(error: CSRFError):
 
 @bp.errorhandler(RateLimitExceeded)
 def _rate_limited(error: RateLimitExceeded):
-    from app.api.errors import _retry_after
+    from app.api.errors import retry_after_seconds
 
-    retry = _retry_after(error)
+    retry = retry_after_seconds(error)
     if request.endpoint == "console.login_submit":
         from app.console.auth import render_login
 

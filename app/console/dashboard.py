@@ -9,12 +9,14 @@ from datetime import timedelta
 
 from flask import render_template
 
-from app import reference_data as ref
 from app.console import bp
 from app.console.common import actor
 from app.core import clock
-from app.services import plan_progress, quarterly, quarters, satisfaction, visit_report
-from app.services import stations as station_service
+from app.ratings import satisfaction
+from app.reference import data as ref
+from app.registry import stations as station_service
+from app.reports import plan_progress, quarterly, quarters
+from app.visits import report as visit_report
 
 TREND_DAYS = 30
 # 附件1's marks on each district's bar: 60 % of the 2025 total by 2023, 80 % by 2024, all by 2025.

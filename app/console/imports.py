@@ -11,9 +11,9 @@ from marshmallow import ValidationError
 
 from app.console import bp
 from app.console.common import actor
-from app.errors import DomainError, InvalidInput
-from app.schemas.stations import TemplateQuery
-from app.services import import_staging, station_import
+from app.core.errors import DomainError, InvalidInput
+from app.registry import import_staging, station_import
+from app.registry.schemas import TemplateQuery
 
 
 def _page(status: int = 200, **context):

@@ -9,14 +9,16 @@ from datetime import timedelta
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from app import reference_data as ref
 from app.console import bp
 from app.console.common import actor, field_errors, visible_districts
 from app.core import clock
-from app.errors import DomainError, InvalidInput
-from app.schemas.report_quarterly import QuarterlyQuery
-from app.schemas.report_visits import SOURCES, VisitReportQuery
-from app.services import quality, quarterly, quarterly_xlsx, quarters, report_export, visit_report
+from app.core.errors import DomainError, InvalidInput
+from app.core.spreadsheets import report_export
+from app.reference import data as ref
+from app.reports import quality, quarterly, quarterly_xlsx, quarters
+from app.reports.quarterly_schemas import QuarterlyQuery
+from app.visits import report as visit_report
+from app.visits.report_schemas import SOURCES, VisitReportQuery
 
 FIELD_NAMES = {"year": "年度", "quarter": "季度", "district": "区县", "format": "格式", "_form": "查询条件"}
 

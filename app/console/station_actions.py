@@ -8,14 +8,17 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from app import reference_data as ref
 from app.console import bp
 from app.console.common import actor, field_errors, flash_error
-from app.errors import DomainError, NotFound
-from app.schemas.stations import DemonstrationIn, InspectionIn, PlaqueIn, RetireIn
-from app.services import keeper_codes, keeper_roster, rating_replies, signs
-from app.services import ratings as rating_service
-from app.services import stations as station_service
+from app.core.errors import DomainError, NotFound
+from app.keepers import codes as keeper_codes
+from app.keepers import roster as keeper_roster
+from app.ratings import replies as rating_replies
+from app.ratings import service as rating_service
+from app.reference import data as ref
+from app.registry import stations as station_service
+from app.registry.schemas import DemonstrationIn, InspectionIn, PlaqueIn, RetireIn
+from app.signs import service as signs
 
 
 def _visible(code: str):

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from app import reference_data as ref
 from app.console.common import field_errors
-from app.models import Station
-from app.schemas.stations import MODE_PAIRS, PARTNER_PAIRS, StationIn
-from app.services.import_format import CellError, parse_opening_hours
-from app.services.opening_hours import describe
+from app.core.opening_hours import describe
+from app.reference import data as ref
+from app.registry.import_format import CellError, parse_opening_hours
+from app.registry.models import Station
+from app.registry.schemas import MODE_PAIRS, PARTNER_PAIRS, StationIn
 
 TEXT_FIELDS = (
     "code", "name", "district", "address", "lat", "lng", "datum", "host_unit", "host_type", "build_mode",

@@ -5,17 +5,17 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from app import reference_data as ref
 from app.console import bp, station_forms
 from app.console.common import actor, field_errors, flash_error, visible_districts
 from app.core import clock
-from app.errors import Conflict, DomainError, Forbidden, InvalidInput
-from app.models.station import STATUS_PLAQUED, STATUS_RETIRED
-from app.schemas.stations import StationQuery
-from app.services import station_map as map_service
-from app.services import station_overview
-from app.services import stations as station_service
-from app.services.opening_hours import describe
+from app.core.errors import Conflict, DomainError, Forbidden, InvalidInput
+from app.core.opening_hours import describe
+from app.reference import data as ref
+from app.registry import station_map as map_service
+from app.registry import stations as station_service
+from app.registry.models import STATUS_PLAQUED, STATUS_RETIRED
+from app.registry.schemas import StationQuery
+from app.station_pages import overview as station_overview
 
 FILTERS = ("district", "status", "host_type", "q")
 

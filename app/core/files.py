@@ -35,7 +35,7 @@ import filetype
 from flask import Flask, current_app
 
 from app.core import clock
-from app.errors import InvalidInput, NotFound
+from app.core.errors import InvalidInput, NotFound
 
 EXTENSION = "yizhan_files"
 

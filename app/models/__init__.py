@@ -1,9 +1,10 @@
 """The data: every model is imported here so Alembic and the app see the whole schema."""
 
-from app.models.audit import AuditEntry
-from app.models.investment import Investment, QuarterlySubmission
-from app.models.keeper import KeeperCode, StationKeeper, StationStatus, StatusUpdate
-from app.models.reference import (
+from app.accounts.audit_models import AuditEntry
+from app.accounts.staff_models import StaffAccount
+from app.accounts.worker_models import Worker
+from app.keepers.models import KeeperCode, StationKeeper, StationStatus, StatusUpdate
+from app.reference.models import (
     BuildMode,
     CareActivityKind,
     CityPlan,
@@ -13,11 +14,17 @@ from app.models.reference import (
     SixHasItem,
     WorkerGroup,
 )
-from app.models.rollup import VisitDayDistrict, VisitDayService, VisitDayStation, VisitDayWorkers, VisitMonthDistrict, VisitMonthWorkers
-from app.models.staff import StaffAccount
-from app.models.station import Inspection, Station
-from app.models.visit import CheckIn, IdempotencyRecord, Rating
-from app.models.worker import Worker
+from app.registry.models import Inspection, Station
+from app.reports.models import Investment, QuarterlySubmission
+from app.visits.models import CheckIn, IdempotencyRecord, Rating
+from app.visits.rollup_models import (
+    VisitDayDistrict,
+    VisitDayService,
+    VisitDayStation,
+    VisitDayWorkers,
+    VisitMonthDistrict,
+    VisitMonthWorkers,
+)
 
 __all__ = [
     "AuditEntry",

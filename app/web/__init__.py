@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, render_template, request
 
-from app.errors import DomainError
-from app.services import public_station
+from app.core.errors import DomainError
+from app.station_pages import public_station
 
 bp = Blueprint("public", __name__)
 

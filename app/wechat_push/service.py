@@ -28,7 +28,7 @@ from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 
 from app.core import clock, jobs, wechat_events
-from app.errors import AuthenticationFailed, DomainError
+from app.core.errors import AuthenticationFailed, DomainError
 from app.extensions import db
 from app.wechat_push.models import ProcessedPush
 

@@ -7,7 +7,7 @@ from flask import Response, abort, current_app, request
 from marshmallow import EXCLUDE
 
 from app.api.error_docs import errors_doc
-from app.schemas.base import BaseSchema, String
+from app.core.schemas import BaseSchema, String
 from app.wechat_push import service
 
 bp = APIBlueprint("wechat_push", __name__, url_prefix="/api/wechat", tag="WeChat push")

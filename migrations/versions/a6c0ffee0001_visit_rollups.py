@@ -64,7 +64,7 @@ def upgrade():
     )
     op.create_index('ix_visit_day_workers_scope_district_day', 'visit_day_workers', ['scope', 'district_code', 'day'], unique=False)
     # Visits recorded before this migration: fill the rollups from them (set-based, one pass).
-    from app.services.rollups import rebuild_sql
+    from app.visits.rollups import rebuild_sql
 
     for statement in rebuild_sql(daily_only=True):
         op.execute(sa.text(statement))

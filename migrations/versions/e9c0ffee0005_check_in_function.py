@@ -5,8 +5,8 @@ Revises: d8c0ffee0004
 Create Date: 2026-12-03 18:00:00
 
 The check-in's database work as two functions, so a check-in is one statement on a plain
-connection (app/services/checkins.py) and every visit (scan, walk-in, correction) is counted in
-the rollups by the same code (yizhan_record_visit; app/services/rollups.py documents the tables).
+connection (app/visits/checkins.py) and every visit (scan, walk-in, correction) is counted in
+the rollups by the same code (yizhan_record_visit; app/visits/rollups.py documents the tables).
 PL/pgSQL takes a fresh snapshot per statement (READ COMMITTED), so what is read after the worker's
 row lock includes everything committed before the lock was granted. The instant is always a
 parameter (the app's clock), never the server's now().
@@ -114,7 +114,7 @@ $fn$;
 OPEN_AT = r"""
 CREATE OR REPLACE FUNCTION yizhan_open_at(p_hours jsonb, p_at timestamptz) RETURNS boolean
 LANGUAGE sql STABLE AS $fn$
--- app/services/opening_hours.is_open_at, for the check-in's one round trip (a test holds them equal).
+-- app/core/opening_hours.is_open_at, for the check-in's one round trip (a test holds them equal).
   SELECT COALESCE(CAST(p_hours ->> 'always_open' AS boolean), false) OR EXISTS (
     SELECT 1
       FROM jsonb_array_elements(COALESCE(p_hours -> 'weekly', '[]'::jsonb)) r,
@@ -136,7 +136,7 @@ CREATE OR REPLACE FUNCTION yizhan_check_in(
 )
 LANGUAGE plpgsql AS $fn$
 #variable_conflict use_column
--- One check-in (app/services/checkins.py has the rules in words): the idempotency look-up, the
+-- One check-in (app/visits/checkins.py has the rules in words): the idempotency look-up, the
 -- station and its sign, status and hours as of p_now, the geofence, the worker's row lock, the
 -- visit unless one of this worker here lies within the window, its rollups, the idempotency
 -- record. A refusal is an outcome with its detail and writes nothing.
@@ -185,7 +185,7 @@ BEGIN
     detail := jsonb_build_object('opening_hours', s.opening_hours);
   END IF;
   IF outcome IS NULL AND p_lat IS NOT NULL THEN
-    -- app/services/geo.distance_m: haversine on the mean Earth radius, the same operations.
+    -- app/core/geo.distance_m: haversine on the mean Earth radius, the same operations.
     h := sin((radians(s.lat) - radians(p_lat)) / 2) ^ 2
          + cos(radians(p_lat)) * cos(radians(s.lat)) * sin(radians(s.lng - p_lng) / 2) ^ 2;
     dist := 2 * 6371008.8 * asin(sqrt(h));

@@ -5,7 +5,7 @@ Revises: e9c0ffee0005
 Create Date: 2026-12-03 18:20:00
 
 visit_day_district and the city and district rows of visit_day_workers, summed by calendar month
-(app/models/rollup.py): a report over whole months reads about 30 times fewer rows. Filled here
+(app/visits/rollup_models.py): a report over whole months reads about 30 times fewer rows. Filled here
 from the day tables (a kept database upgrades in place); yizhan_record_visit now keeps them
 current with the others.
 """

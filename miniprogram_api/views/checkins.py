@@ -8,10 +8,10 @@ from flask_limiter.util import get_remote_address
 
 from app.adapters.rate_limits import limits_of
 from app.api.error_docs import errors_doc
-from app.errors import RateLimited
+from app.core.errors import RateLimited
 from app.extensions import checkin_limits
-from app.schemas.checkins import CheckInIn, CheckInPage, CheckInQuery, CheckInResultOut, IdempotencyHeader
-from app.services import checkins as checkin_service
+from app.visits import checkins as checkin_service
+from app.visits.checkin_schemas import CheckInIn, CheckInPage, CheckInQuery, CheckInResultOut, IdempotencyHeader
 from miniprogram_api.auth import current_worker, current_worker_id, worker_auth
 
 bp = APIBlueprint("mp_checkins", __name__, tag={"name": "Mini-program: check-in", "description": "签到即服务人次"})

@@ -8,9 +8,10 @@ from flask import current_app
 
 from app.api.error_docs import errors_doc
 from app.extensions import limiter
-from app.schemas.keepers import BindIn, BindOut, KeptStationsOut, PostedStationOut, StatusIn
-from app.services import keeper_codes, kept_stations, status_posts
-from app.services.keepers import keeper_of
+from app.keepers import codes as keeper_codes
+from app.keepers.service import keeper_of
+from app.station_pages import kept_stations, status_posts
+from app.station_pages.keeper_schemas import BindIn, BindOut, KeptStationsOut, PostedStationOut, StatusIn
 from miniprogram_api.auth import current_worker, current_worker_id, worker_auth
 
 bp = APIBlueprint("mp_keeper", __name__, tag={"name": "Mini-program: keepers", "description": "站点管理员绑定与实时状态"})

@@ -7,10 +7,10 @@ from flask import current_app
 
 from app.api.error_docs import errors_doc
 from app.extensions import limiter
-from app.schemas.keeper_summary import KeeperSummaryOut, ReplyIn, ReplyOut
-from app.services import keeper_summary as summary_service
-from app.services import rating_replies
-from app.services.keepers import keeper_of
+from app.keepers.service import keeper_of
+from app.ratings import replies as rating_replies
+from app.station_pages import keeper_summary as summary_service
+from app.station_pages.keeper_summary_schemas import KeeperSummaryOut, ReplyIn, ReplyOut
 from miniprogram_api.auth import current_worker, current_worker_id, worker_auth
 
 bp = APIBlueprint(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 
-from app.schemas.base import BaseSchema, String
+from app.core.schemas import BaseSchema, String
 
 bp = APIBlueprint("mp_ping", __name__, tag={"name": "Mini-program", "description": "小程序接口"})
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 from flask import current_app
 
-from app import reference_data as ref
 from app.api.error_docs import errors_doc
 from app.extensions import limiter
-from app.schemas.ratings import MyRatingOut, RatingIn, RatingTagOut
-from app.services import ratings as rating_service
+from app.ratings import service as rating_service
+from app.ratings.schemas import MyRatingOut, RatingIn, RatingTagOut
+from app.reference import data as ref
 from miniprogram_api.auth import current_worker, current_worker_id, worker_auth
 
 bp = APIBlueprint("mp_ratings", __name__, tag={"name": "Mini-program: ratings", "description": "满意度评价"})

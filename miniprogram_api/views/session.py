@@ -3,10 +3,10 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 from flask import current_app
 
+from app.accounts import workers as worker_service
+from app.accounts.schemas import SessionIn, SessionOut, WorkerGroupIn, WorkerOut
 from app.api.error_docs import errors_doc
 from app.extensions import limiter
-from app.schemas.workers import SessionIn, SessionOut, WorkerGroupIn, WorkerOut
-from app.services import workers as worker_service
 from miniprogram_api.auth import current_worker, worker_auth
 
 bp = APIBlueprint("mp_session", __name__, tag={"name": "Mini-program: me", "description": "小程序登录与个人信息"})

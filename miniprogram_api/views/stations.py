@@ -6,10 +6,10 @@ from apiflask import APIBlueprint
 from flask import jsonify
 
 from app.api.error_docs import errors_doc
-from app.schemas.nearby import NearbyPageOut, NearbyQuery, ScannedStationOut, ScanQuery, StationDetailOut
-from app.schemas.nearby_dump import dump_page
-from app.services import nearby as nearby_service
-from app.services import station_view
+from app.station_pages import nearby as nearby_service
+from app.station_pages import station_view
+from app.station_pages.nearby_dump_schemas import dump_page
+from app.station_pages.nearby_schemas import NearbyPageOut, NearbyQuery, ScannedStationOut, ScanQuery, StationDetailOut
 from miniprogram_api.auth import worker_auth
 
 bp = APIBlueprint("mp_stations", __name__, tag={"name": "Mini-program: stations", "description": "附近站点、站点详情、扫码"})
@@ -31,7 +31,7 @@ def nearby(query):
         per_page=query["per_page"],
     )
     # A Response passes @output by: the page is dumped by hand, to NearbyPageOut's shape (why:
-    # app/schemas/nearby_dump.py).
+    # app/station_pages/nearby_dump_schemas.py).
     return jsonify(dump_page(page))
 
 

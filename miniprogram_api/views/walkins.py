@@ -1,13 +1,13 @@
-"""A keeper's walk-ins: visits by workers who did not scan (app/services/walkins.py)."""
+"""A keeper's walk-ins: visits by workers who did not scan (app/visits/walkins.py)."""
 
 from __future__ import annotations
 
 from apiflask import APIBlueprint
 
 from app.api.error_docs import errors_doc
-from app.schemas.walkins import CorrectionIn, WalkInIn, WalkInListOut, WalkInOut, WalkInQuery
-from app.services import walkins as walkin_service
-from app.services.keepers import keeper_of
+from app.keepers.service import keeper_of
+from app.visits import walkins as walkin_service
+from app.visits.walkin_schemas import CorrectionIn, WalkInIn, WalkInListOut, WalkInOut, WalkInQuery
 from miniprogram_api.auth import current_worker, worker_auth
 
 bp = APIBlueprint("mp_walkins", __name__, tag={"name": "Mini-program: keeper walk-ins", "description": "站点管理员登记未扫码的服务人次"})

@@ -47,7 +47,7 @@ def _create_staff(env: dict) -> None:
     from sqlalchemy.orm import Session
     from werkzeug.security import generate_password_hash
 
-    from app.models import StaffAccount
+    from app.accounts.staff_models import StaffAccount
     from config.settings import _normalise_database_url  # psycopg 3, as the app connects
 
     password_hash = generate_password_hash(PASSWORD)

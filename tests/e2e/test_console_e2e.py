@@ -12,7 +12,7 @@ import re
 import pytest
 
 from app.core import clock
-from app.services import quarters
+from app.reports import quarters
 from tests.e2e.conftest import PASSWORD
 
 IMPORT_HEADER = "站点名称,区县,地址,纬度,经度,建设方式,共建单位,开放时间,状态"

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 
+from app.accounts import audit as audit_service
+from app.accounts.audit_schemas import AuditPage, AuditQuery
 from app.api.auth import current_actor, staff_auth
-from app.schemas.audit import AuditPage, AuditQuery
-from app.services import audit as audit_service
 
 bp = APIBlueprint("audit", __name__, tag={"name": "Audit", "description": "操作日志"})
 

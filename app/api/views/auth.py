@@ -4,10 +4,10 @@ from apiflask import APIBlueprint
 from flask import current_app, request
 from werkzeug.exceptions import HTTPException
 
+from app.accounts import staff as staff_service
+from app.accounts.auth_schemas import LoginIn, StaffOut, TokenOut
 from app.api.auth import staff_auth
 from app.extensions import limiter
-from app.schemas.auth import LoginIn, StaffOut, TokenOut
-from app.services import staff as staff_service
 
 bp = APIBlueprint("auth", __name__, tag={"name": "Auth", "description": "员工登录"})
 

@@ -7,7 +7,9 @@ from flask import Response
 
 from app.api.auth import current_actor, staff_auth
 from app.api.views import CSV, XLSX, file_answer
-from app.schemas.investments import (
+from app.reports import investment_import
+from app.reports import investments as investment_service
+from app.reports.investment_schemas import (
     InvestmentImportFile,
     InvestmentImportQuery,
     InvestmentImportResult,
@@ -18,8 +20,6 @@ from app.schemas.investments import (
     InvestmentTemplateQuery,
     StationInvestmentQuery,
 )
-from app.services import investment_import
-from app.services import investments as investment_service
 
 bp = APIBlueprint("investments", __name__, tag={"name": "Investments", "description": "投入资金（万元）"})
 NOT_FOUND = {404: "站点不存在，或不属于本区县"}

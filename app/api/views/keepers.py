@@ -7,9 +7,11 @@ from apiflask import APIBlueprint
 
 from app.api.auth import current_actor, staff_auth
 from app.api.error_docs import errors_doc
-from app.schemas.base import PageQuery
-from app.schemas.keepers import KeeperCodeOut, KeeperCodeStateOut, KeeperOut, StatusUpdatePage
-from app.services import keeper_codes, keeper_roster, status_posts
+from app.core.schemas import PageQuery
+from app.keepers import codes as keeper_codes
+from app.keepers import roster as keeper_roster
+from app.station_pages import status_posts
+from app.station_pages.keeper_schemas import KeeperCodeOut, KeeperCodeStateOut, KeeperOut, StatusUpdatePage
 
 bp = APIBlueprint("keepers", __name__, tag={"name": "Keepers", "description": "站点管理员：绑定码、名单、实时状态记录"})
 NOT_FOUND = (404, "station_not_found", "站点不存在，或不属于本区县")

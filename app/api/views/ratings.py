@@ -7,9 +7,9 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 
 from app.api.auth import current_actor, staff_auth
-from app.schemas.ratings import RatingSummaryQuery, StaffRatingOut, StaffRatingPage, StationRatingsQuery, StationRatingSummaryOut
-from app.services import rating_replies
-from app.services import ratings as rating_service
+from app.ratings import replies as rating_replies
+from app.ratings import service as rating_service
+from app.ratings.schemas import RatingSummaryQuery, StaffRatingOut, StaffRatingPage, StationRatingsQuery, StationRatingSummaryOut
 
 bp = APIBlueprint("ratings", __name__, tag={"name": "Ratings", "description": "满意度评价与留言审核"})
 STATION_NOT_FOUND = {404: "station_not_found：站点不存在，或不属于本区县"}

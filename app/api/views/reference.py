@@ -3,8 +3,8 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 
 from app.api.auth import staff_auth
-from app.schemas.reference import ReferenceOut
-from app.services import reference as reference_service
+from app.reference import service as reference_service
+from app.reference.schemas import ReferenceOut
 
 bp = APIBlueprint("reference", __name__, tag={"name": "Reference", "description": "工作方案中的基础数据"})
 

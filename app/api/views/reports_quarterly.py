@@ -9,7 +9,8 @@ from flask import Response
 
 from app.api.auth import current_actor, staff_auth
 from app.api.views import CSV, XLSX, file_answer
-from app.schemas.report_quarterly import (
+from app.reports import plan_progress, quality, quarterly, quarterly_xlsx
+from app.reports.quarterly_schemas import (
     PlanProgress,
     PlanQuery,
     QualityQuery,
@@ -20,7 +21,6 @@ from app.schemas.report_quarterly import (
     SubmissionOut,
     SubmissionStatus,
 )
-from app.services import plan_progress, quality, quarterly, quarterly_xlsx
 
 # No url_prefix on the blueprint: register_api's url_prefix would replace it, so the paths
 # carry /reports themselves.

@@ -9,7 +9,11 @@ from flask import Response
 
 from app.api.auth import current_actor, staff_auth
 from app.api.views import CSV, XLSX, file_answer
-from app.schemas.report_visits import (
+from app.core.spreadsheets import report_export
+from app.ratings import satisfaction
+from app.visits import pattern as visit_pattern
+from app.visits import report as visit_report
+from app.visits.report_schemas import (
     FollowUpOut,
     FollowUpQuery,
     PatternOut,
@@ -19,7 +23,6 @@ from app.schemas.report_visits import (
     VisitReportOut,
     VisitReportQuery,
 )
-from app.services import report_export, satisfaction, visit_pattern, visit_report
 
 bp = APIBlueprint("reports_visits", __name__, tag={"name": "Reports", "description": "统计报表"})
 SCOPE = {

@@ -7,8 +7,8 @@ from flask import Response, stream_with_context
 
 from app.api.auth import current_actor, staff_auth
 from app.api.views import PDF, PNG, file_answer
-from app.schemas.signs import BatchQuery, SignOut
-from app.services import signs as sign_service
+from app.signs import service as sign_service
+from app.signs.schemas import BatchQuery, SignOut
 
 bp = APIBlueprint("signs", __name__, tag={"name": "Signs", "description": "站点标牌（300 × 500 mm）与二维码"})
 NOT_FOUND = {404: "站点不存在，或不属于本区县"}

@@ -8,7 +8,9 @@ from flask import Response
 
 from app.api.auth import current_actor, staff_auth
 from app.api.views import CSV, XLSX, file_answer
-from app.schemas.stations import (
+from app.registry import station_import
+from app.registry import stations as station_service
+from app.registry.schemas import (
     DemonstrationIn,
     ImportFile,
     ImportQuery,
@@ -24,8 +26,6 @@ from app.schemas.stations import (
     StationQuery,
     TemplateQuery,
 )
-from app.services import station_import
-from app.services import stations as station_service
 
 bp = APIBlueprint("stations", __name__, tag={"name": "Stations", "description": "站点登记与管理"})
 NOT_FOUND = {404: "站点不存在，或不属于本区县"}

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core import clock
-from app.models.base import Base
+from app.core.model_base import Base
 
 STARTED = "started"  # an attempt is (or was, if its worker died) under way
 DONE = "done"

@@ -1,1 +1,0 @@
-"""Marshmallow schemas: request validation and the OpenAPI document are both built from these."""
