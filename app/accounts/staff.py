@@ -10,6 +10,7 @@ from app.accounts import audit, tokens
 from app.accounts.actor import Actor
 from app.accounts.staff_models import ROLE_CITY, ROLE_DISTRICT, ROLES, StaffAccount
 from app.accounts.tokens import IssuedToken
+from app.core import error_codes
 from app.core.errors import AuthenticationFailed, Conflict, InvalidInput
 from app.extensions import db
 from app.reference.models import District
@@ -60,7 +61,7 @@ def create_staff(
     if errors:
         raise InvalidInput(details=errors)
     if db.session.scalar(sa.select(StaffAccount.id).where(StaffAccount.username == username)):
-        raise Conflict("该用户名已存在", code="username_taken")
+        raise Conflict("该用户名已存在", code=error_codes.USERNAME_TAKEN)
     staff = StaffAccount(
         username=username,
         password_hash=generate_password_hash(password),

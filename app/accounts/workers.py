@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts import tokens
 from app.accounts.tokens import IssuedToken
 from app.accounts.worker_models import Worker
-from app.core import clock
+from app.core import clock, error_codes
 from app.core.errors import AuthenticationFailed
 from app.extensions import db, wechat
 
@@ -52,7 +52,7 @@ def _upsert(openid: str, unionid: str | None) -> Worker:
 class WorkerGone(AuthenticationFailed):
     """A valid token whose worker no longer exists."""
 
-    code = "unauthorized"
+    code = error_codes.UNAUTHORIZED
     message = "登录已失效，请重新登录"
 
 

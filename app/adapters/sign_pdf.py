@@ -18,6 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from app.adapters.text_fit import LEADING, fit
+from app.core import error_codes
 from app.core.errors import Misconfigured
 from qr_assets import GREY, INK, PAPER, UNION_GOLD, UNION_RED
 from qr_assets.emblem import draw_emblem
@@ -49,7 +50,9 @@ def register_font(path: str, index: int = 0) -> str:
         if FONT_NAME in pdfmetrics.getRegisteredFontNames():
             return FONT_NAME
         if not Path(path).is_file():
-            raise Misconfigured(f"标牌字体文件不存在：{path}（请安装 fonts-wqy-zenhei 或设置 SIGN_FONT_PATH）", code="sign_font_missing")
+            raise Misconfigured(
+                f"标牌字体文件不存在：{path}（请安装 fonts-wqy-zenhei 或设置 SIGN_FONT_PATH）", code=error_codes.SIGN_FONT_MISSING
+            )
         pdfmetrics.registerFont(TTFont(FONT_NAME, path, subfontIndex=index))
     return FONT_NAME
 

@@ -22,6 +22,7 @@ from wechatpy.session import SessionStorage
 from wechatpy.session.memorystorage import MemoryStorage
 from wechatpy.session.redisstorage import RedisStorage
 
+from app.core import error_codes
 from app.core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ BUSY_ERRORS = frozenset({-1, 45009})
 
 
 class WeChatError(DomainError):
-    code = "wechat_error"
+    code = error_codes.WECHAT_ERROR
     message = "微信服务返回错误，请稍后再试"
 
     def __init__(self, message: str | None = None, *, code: str | None = None, errcode: int | None = None):
@@ -49,7 +50,7 @@ class WeChatError(DomainError):
 class WeChatUnavailable(WeChatError):
     """Network error, timeout, HTTP 5xx or WeChat busy: answered 503 with Retry-After."""
 
-    code = "wechat_unavailable"
+    code = error_codes.WECHAT_UNAVAILABLE
     message = "微信服务暂时不可用，请稍后再试"
     retry_after = 5  # seconds, for the Retry-After header
 
@@ -59,18 +60,18 @@ class WeChatRejected(WeChatError):
 
 
 class WeChatCodeInvalid(WeChatRejected):
-    code = "wechat_code_invalid"
+    code = error_codes.WECHAT_CODE_INVALID
     message = "登录凭证无效或已使用，请重新登录"
 
 
 class WeChatRateLimited(WeChatRejected):
-    code = "wechat_rate_limited"
+    code = error_codes.WECHAT_RATE_LIMITED
     message = "登录过于频繁，请稍后再试"
     retry_after = 60
 
 
 class WeChatUserBlocked(WeChatRejected):
-    code = "wechat_user_blocked"
+    code = error_codes.WECHAT_USER_BLOCKED
     message = "该微信账号存在风险，暂时无法使用"
 
 

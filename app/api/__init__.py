@@ -17,6 +17,7 @@ from app.api.views import (
     signs,
     stations,
 )
+from app.core import error_codes
 
 STAFF_PREFIX = "/api/staff/v1"
 
@@ -25,3 +26,9 @@ def register_api(app: APIFlask) -> None:
     for module in (auth, stations, signs, reference, audit, ratings, keepers, reports_visits, reports_quarterly, investments):
         app.register_blueprint(module.bp, url_prefix=STAFF_PREFIX)
     app.register_blueprint(health.bp)
+
+    @app.spec_processor
+    def _list_error_codes(spec: dict) -> dict:
+        # Every code any answer may carry, with its status and default message, for programs.
+        spec["info"]["x-error-codes"] = error_codes.as_document()
+        return spec

@@ -4,9 +4,11 @@ programs and a Chinese message for people."""
 
 from __future__ import annotations
 
+from app.core import error_codes
+
 
 class DomainError(Exception):
-    code = "domain_error"
+    code = error_codes.DOMAIN_ERROR
     message = "操作无法完成"
 
     def __init__(self, message: str | None = None, *, code: str | None = None, details=None):
@@ -17,31 +19,31 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
-    code = "not_found"
+    code = error_codes.NOT_FOUND
     message = "未找到该资源"
 
 
 class InvalidInput(DomainError):
     """Input that passed the schema but breaks a rule (details: field -> [messages])."""
 
-    code = "validation_error"
+    code = error_codes.VALIDATION_ERROR
     message = "提交的数据有误"
 
 
 class Conflict(DomainError):
-    code = "conflict"
+    code = error_codes.CONFLICT
     message = "当前状态下不能执行该操作"
 
 
 class Forbidden(DomainError):
-    code = "forbidden"
+    code = error_codes.FORBIDDEN
     message = "没有权限执行该操作"
 
 
 class RateLimited(DomainError):
     """Too many requests: try again in `retry_after` seconds."""
 
-    code = "rate_limited"
+    code = error_codes.RATE_LIMITED
     message = "请求过于频繁，请稍后再试"
 
     def __init__(self, retry_after: int):
@@ -52,17 +54,17 @@ class RateLimited(DomainError):
 class Gone(DomainError):
     """It existed, and is no more: a retired station, an old sign."""
 
-    code = "gone"
+    code = error_codes.GONE
     message = "该资源已不再可用"
 
 
 class Misconfigured(DomainError):
     """The server lacks something it needs (a font, a key); people can only wait."""
 
-    code = "service_misconfigured"
+    code = error_codes.SERVICE_MISCONFIGURED
     message = "服务配置不完整，请联系管理员"
 
 
 class AuthenticationFailed(DomainError):
-    code = "invalid_credentials"
+    code = error_codes.INVALID_CREDENTIALS
     message = "用户名或密码错误"

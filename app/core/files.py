@@ -34,7 +34,7 @@ from typing import BinaryIO
 import filetype
 from flask import Flask, current_app
 
-from app.core import clock
+from app.core import clock, error_codes
 from app.core.errors import InvalidInput, NotFound
 
 EXTENSION = "yizhan_files"
@@ -55,22 +55,22 @@ _KEY = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}(/[a-z0-9][a-z0-9_.-]{0,99}){0,9}")
 
 
 class FileRefused(InvalidInput):
-    code = "file_refused"
+    code = error_codes.FILE_REFUSED
     message = "文件无法接受"
 
 
 class FileTooLarge(FileRefused):
-    code = "file_too_large"
+    code = error_codes.FILE_TOO_LARGE
     message = "文件过大"
 
 
 class UnsupportedFileType(FileRefused):
-    code = "unsupported_file_type"
+    code = error_codes.UNSUPPORTED_FILE_TYPE
     message = "不支持的文件类型"
 
 
 class FileNotFound(NotFound):
-    code = "file_not_found"
+    code = error_codes.FILE_NOT_FOUND
     message = "文件不存在"
 
 
@@ -118,7 +118,7 @@ class LocalFileStore(FileStore):
         path = (self.root / key).resolve()
         # Belt and braces beside the key's grammar: a symlink planted in the folder cannot lead out.
         if not path.is_relative_to(self.root) or path == self.root:
-            raise UnsupportedFileType("文件标识无效", code="invalid_file_key")
+            raise UnsupportedFileType("文件标识无效", code=error_codes.INVALID_FILE_KEY)
         return path
 
     def put(self, key: str, data: bytes) -> None:
@@ -155,7 +155,7 @@ class LocalFileStore(FileStore):
 
 def check_key(key: str) -> str:
     if not isinstance(key, str) or not _KEY.fullmatch(key) or any(part in (".", "..") for part in key.split("/")):
-        raise UnsupportedFileType("文件标识无效", code="invalid_file_key")
+        raise UnsupportedFileType("文件标识无效", code=error_codes.INVALID_FILE_KEY)
     return key
 
 

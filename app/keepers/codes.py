@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts import audit
 from app.accounts.actor import Actor
 from app.accounts.worker_models import Worker
-from app.core import clock
+from app.core import clock, error_codes
 from app.core.errors import Conflict, Gone, NotFound
 from app.extensions import db
 from app.keepers.models import KeeperCode, StationKeeper
@@ -38,17 +38,17 @@ _SEPARATORS = re.compile(r"[\s\-_]+")  # people copy codes with spaces or dashes
 
 
 class KeeperCodeInvalid(NotFound):
-    code = "keeper_code_invalid"
+    code = error_codes.KEEPER_CODE_INVALID
     message = "绑定码无效，请核对后重新输入"
 
 
 class KeeperCodeExpired(Gone):
-    code = "keeper_code_expired"
+    code = error_codes.KEEPER_CODE_EXPIRED
     message = "绑定码已过期，请向所在区县工会重新索取"
 
 
 class KeeperCodeUsed(Conflict):
-    code = "keeper_code_used"
+    code = error_codes.KEEPER_CODE_USED
     message = "绑定码已被使用，请向所在区县工会重新索取"
 
 
@@ -69,7 +69,7 @@ class Binding:
 def issue_code(actor: Actor, station_code: str) -> IssuedCode:
     station = get_station(actor, station_code)
     if station.is_retired:
-        raise Conflict("该站点已撤销，不能再绑定管理员", code="station_retired")
+        raise Conflict("该站点已撤销，不能再绑定管理员", code=error_codes.STATION_RETIRED)
     code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
     expires_at = clock.now() + timedelta(hours=current_app.config["KEEPER_CODE_TTL_HOURS"])
     row = KeeperCode(
@@ -203,9 +203,9 @@ def revoke_code(actor: Actor, station_code: str, code_id: int) -> KeeperCode:
             sa.select(KeeperCode).where(KeeperCode.id == code_id, KeeperCode.station_id == station.id).with_for_update()
         )
     if row is None:
-        raise NotFound("该站点没有这个绑定码", code="keeper_code_not_found")
+        raise NotFound("该站点没有这个绑定码", code=error_codes.KEEPER_CODE_NOT_FOUND)
     if row.revoked_at is not None:
-        raise Conflict("该绑定码已作废", code="keeper_code_already_revoked")
+        raise Conflict("该绑定码已作废", code=error_codes.KEEPER_CODE_ALREADY_REVOKED)
     now = clock.now()
     # The condition decides against a keeper redeeming it at this moment (see _claim).
     revoked = db.session.execute(
@@ -216,7 +216,7 @@ def revoke_code(actor: Actor, station_code: str, code_id: int) -> KeeperCode:
     )
     if revoked.rowcount != 1:
         db.session.rollback()
-        raise Conflict("该绑定码已被使用，不能作废；如需取消，请解除对应管理员的绑定", code="keeper_code_used")
+        raise Conflict("该绑定码已被使用，不能作废；如需取消，请解除对应管理员的绑定", code=error_codes.KEEPER_CODE_USED)
     row.revoked_at = now
     audit.record(
         actor, "station.keeper_code.revoke", "station", station.code,

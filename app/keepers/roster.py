@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts import audit
 from app.accounts.actor import Actor
-from app.core import clock
+from app.core import clock, error_codes
 from app.core.errors import Conflict, NotFound
 from app.extensions import db
 from app.keepers.models import StationKeeper
@@ -37,9 +37,9 @@ def revoke_keeper(actor: Actor, code: str, keeper_id: int) -> StationKeeper:
             sa.select(StationKeeper).where(StationKeeper.id == keeper_id, StationKeeper.station_id == station.id).with_for_update()
         )
     if keeper is None:
-        raise NotFound("该站点没有这位管理员", code="keeper_not_found")
+        raise NotFound("该站点没有这位管理员", code=error_codes.KEEPER_NOT_FOUND)
     if not keeper.active:
-        raise Conflict("该管理员已被解除绑定", code="keeper_already_revoked")
+        raise Conflict("该管理员已被解除绑定", code=error_codes.KEEPER_ALREADY_REVOKED)
     before = _snapshot(keeper)
     keeper.revoked_at = clock.now()
     keeper.revoked_by = actor.staff.id if actor.staff else None

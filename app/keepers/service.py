@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.accounts.worker_models import Worker
+from app.core import error_codes
 from app.core.errors import Forbidden, NotFound
 from app.extensions import db
 from app.keepers.models import StationKeeper
@@ -14,7 +15,7 @@ from app.registry.models import Station
 
 
 class NotAKeeper(Forbidden):
-    code = "not_a_keeper"
+    code = error_codes.NOT_A_KEEPER
     message = "您还不是站点管理员，请向所在区县工会索取绑定码"
 
 
@@ -32,9 +33,9 @@ def keeper_of(worker: Worker, code: str) -> StationKeeper:
     for binding in bindings:
         if binding.station.code == code.upper():
             if binding.station.is_retired:
-                raise NotFound("未找到该站点", code="station_not_found")
+                raise NotFound("未找到该站点", code=error_codes.STATION_NOT_FOUND)
             return binding
-    raise NotFound("未找到该站点", code="station_not_found")
+    raise NotFound("未找到该站点", code=error_codes.STATION_NOT_FOUND)
 
 
 def kept_stations(worker: Worker) -> list[Station]:

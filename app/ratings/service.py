@@ -18,7 +18,7 @@ from app.accounts import audit
 from app.accounts.actor import Actor
 from app.accounts.worker_models import Worker
 from app.adapters.wechat import WeChatError
-from app.core import clock
+from app.core import clock, error_codes
 from app.core.errors import Conflict, Gone, InvalidInput, NotFound
 from app.core.pagination import Page, paginate
 from app.extensions import db, wechat
@@ -36,15 +36,15 @@ STATUS_NAMES = ref.names(ref.RATING_COMMENT_STATUSES)
 
 
 def checkin_not_found() -> NotFound:
-    return NotFound("未找到该签到记录", code="checkin_not_found")
+    return NotFound("未找到该签到记录", code=error_codes.CHECKIN_NOT_FOUND)
 
 
 def rating_not_found() -> NotFound:
-    return NotFound("未找到该评价", code="rating_not_found")
+    return NotFound("未找到该评价", code=error_codes.RATING_NOT_FOUND)
 
 
 def already_rated() -> Conflict:
-    return Conflict("这次签到已经评价过了", code="already_rated")
+    return Conflict("这次签到已经评价过了", code=error_codes.ALREADY_RATED)
 
 
 # The worker's side ------------------------------------------------------------------------------
@@ -79,7 +79,7 @@ def rate_visit(worker: Worker, checkin_id: int, *, score: int, tags: list[str], 
     now = at or clock.now()
     if now >= rating_closes_at(checkin):
         hours = current_app.config["RATING_WINDOW_HOURS"]
-        raise Gone(f"签到后 {hours} 小时内可以评价，这次签到已超过时限", code="rating_window_closed")
+        raise Gone(f"签到后 {hours} 小时内可以评价，这次签到已超过时限", code=error_codes.RATING_WINDOW_CLOSED)
     values = {"checkin_id": checkin.id, "station_id": checkin.station_id, "worker_id": worker.id}
     openid = worker.openid
     # Nothing is written yet: hand the connection back while WeChat is asked (up to seconds).

@@ -9,6 +9,7 @@ import json
 import secrets
 
 from app.accounts.actor import Actor
+from app.core import error_codes
 from app.core.errors import Gone
 from app.extensions import blob_cache
 
@@ -30,6 +31,6 @@ def staged(actor: Actor, token: str) -> tuple[str, bytes]:
     """(filename, content) of a file this actor staged; Gone when it expired or never was."""
     blob = blob_cache.get(_key(actor, token)) if token and token.replace("-", "").replace("_", "").isalnum() else None
     if blob is None:
-        raise Gone("待确认的文件已过期（30 分钟），请重新上传", code="import_staging_expired")
+        raise Gone("待确认的文件已过期（30 分钟），请重新上传", code=error_codes.IMPORT_STAGING_EXPIRED)
     size = int.from_bytes(blob[:4], "big")
     return json.loads(blob[4 : 4 + size])["filename"], blob[4 + size :]

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts import audit
 from app.accounts.actor import Actor
+from app.core import error_codes
 from app.core.errors import Conflict, InvalidInput
 from app.core.spreadsheets.xlsx_print import set_up_printing
 from app.extensions import db, geo_index
@@ -29,7 +30,7 @@ XLSX_MAGIC = b"PK\x03\x04"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def import_failure(message: str, code: str = "import_invalid", errors: list | None = None) -> InvalidInput:
+def import_failure(message: str, code: str = error_codes.IMPORT_INVALID, errors: list | None = None) -> InvalidInput:
     return InvalidInput(message, code=code, details={"errors": errors or [], "error_count": len(errors or [])})
 
 
@@ -41,14 +42,14 @@ def read_rows(filename: str, stream: IO[bytes]) -> tuple[list[str], list[tuple[i
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
             table = [list(r) for r in sheet.iter_rows(values_only=True)]
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise import_failure("无法读取该 XLSX 文件，请确认文件未损坏", "import_unreadable") from exc
+            raise import_failure("无法读取该 XLSX 文件，请确认文件未损坏", error_codes.IMPORT_UNREADABLE) from exc
     else:
         try:
             table = list(csv.reader(io.StringIO(_decode(content))))
         except csv.Error as exc:  # e.g. a cell beyond csv's field size limit: not a station list
-            raise import_failure("无法读取该 CSV 文件，请确认文件未损坏", "import_unreadable") from exc
+            raise import_failure("无法读取该 CSV 文件，请确认文件未损坏", error_codes.IMPORT_UNREADABLE) from exc
     if not table:
-        raise import_failure("文件是空的", "import_empty")
+        raise import_failure("文件是空的", error_codes.IMPORT_EMPTY)
     header = [str(h).strip() if h is not None else "" for h in table[0]]
     rows = [(n, row) for n, row in enumerate(table[1:], start=2) if any(c not in (None, "") for c in row)]
     return header, rows
@@ -61,7 +62,7 @@ def _decode(content: bytes) -> str:
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise import_failure("无法识别文件编码，请另存为 UTF-8 编码的 CSV 或 XLSX", "import_unreadable")
+    raise import_failure("无法识别文件编码，请另存为 UTF-8 编码的 CSV 或 XLSX", error_codes.IMPORT_UNREADABLE)
 
 
 def _check_header(header: list[str]) -> list[str | None]:
@@ -75,7 +76,7 @@ def _check_header(header: list[str]) -> list[str | None]:
         errors = [{"row": 1, "column": h, "message": "不认识的列名"} for h in unknown]
         errors += [{"row": 1, "column": h, "message": "缺少必填列"} for h in missing]
         errors += [{"row": 1, "column": h, "message": "列名重复"} for h in repeated]
-        raise import_failure("表头与模板不一致，请使用下载的导入模板", "import_bad_header", errors)
+        raise import_failure("表头与模板不一致，请使用下载的导入模板", error_codes.IMPORT_BAD_HEADER, errors)
     return fields
 
 
@@ -128,9 +129,9 @@ def _parse_row(number: int, fields: list[str | None], cells: list, schema: Stati
 def import_stations(actor: Actor, filename: str, stream: IO[bytes], *, dry_run: bool = False) -> dict:
     header, table = read_rows(filename, stream)
     if len(table) > current_app.config["IMPORT_MAX_ROWS"]:
-        raise import_failure(f"一次最多导入 {current_app.config['IMPORT_MAX_ROWS']} 行，请分批导入", "import_too_large")
+        raise import_failure(f"一次最多导入 {current_app.config['IMPORT_MAX_ROWS']} 行，请分批导入", error_codes.IMPORT_TOO_LARGE)
     if not table:
-        raise import_failure("文件中没有数据行", "import_empty")
+        raise import_failure("文件中没有数据行", error_codes.IMPORT_EMPTY)
     fields = _check_header(header)
     schema = StationIn()
     rows = [_parse_row(n, fields, cells, schema) for n, cells in table]
@@ -143,7 +144,7 @@ def import_stations(actor: Actor, filename: str, stream: IO[bytes], *, dry_run: 
     except IntegrityError:
         # Someone registered a station with one of these codes while we checked the file.
         db.session.rollback()
-        raise Conflict("导入期间有其他人登记了相同编码的站点，请重新导入", code="import_conflict") from None
+        raise Conflict("导入期间有其他人登记了相同编码的站点，请重新导入", code=error_codes.IMPORT_CONFLICT) from None
     result["dry_run"] = dry_run
     if dry_run:
         db.session.rollback()

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts import audit
 from app.accounts.actor import Actor
-from app.core import clock
+from app.core import clock, error_codes
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.geo import in_bounds, to_gcj02
 from app.core.pagination import Page, paginate
@@ -42,7 +42,7 @@ def snapshot(station: Station) -> dict:
 
 
 def station_not_found() -> NotFound:
-    return NotFound("未找到该站点", code="station_not_found")
+    return NotFound("未找到该站点", code=error_codes.STATION_NOT_FOUND)
 
 
 def scoped_query(actor: Actor) -> sa.Select:
@@ -164,11 +164,11 @@ def create_station(actor: Actor, data: dict) -> Station:
     errors = rule_errors(actor, gcj_fields(data))
     if errors:
         if "district" in errors:
-            raise Forbidden("只能在本区县登记站点", code="district_out_of_scope", details=errors)
+            raise Forbidden("只能在本区县登记站点", code=error_codes.DISTRICT_OUT_OF_SCOPE, details=errors)
         raise InvalidInput(details=errors)
     values = values_from_input(data)
     if values.get("code") and db.session.scalar(sa.select(Station.id).where(Station.code == values["code"])):
-        raise Conflict(f"站点编码 {values['code']} 已被使用", code="code_taken")
+        raise Conflict(f"站点编码 {values['code']} 已被使用", code=error_codes.CODE_TAKEN)
     station = _insert_with_code(values)
     audit.record(actor, "station.create", "station", station.code, district_code=station.district_code, after=snapshot(station))
     db.session.commit()
@@ -187,15 +187,15 @@ def _insert_with_code(values: dict, attempts: int = 5) -> Station:
                 db.session.add(station)
         except IntegrityError:
             if values.get("code"):
-                raise Conflict(f"站点编码 {code} 已被使用", code="code_taken") from None
+                raise Conflict(f"站点编码 {code} 已被使用", code=error_codes.CODE_TAKEN) from None
             continue
         return station
-    raise Conflict("同时登记的站点较多，请稍后重试", code="code_contention")
+    raise Conflict("同时登记的站点较多，请稍后重试", code=error_codes.CODE_CONTENTION)
 
 
 def _require_active(station: Station) -> None:
     if station.is_retired:
-        raise Conflict("该站点已撤销，不能再修改", code="station_retired")
+        raise Conflict("该站点已撤销，不能再修改", code=error_codes.STATION_RETIRED)
 
 
 def update_station(actor: Actor, code: str, changes: dict) -> Station:
@@ -206,13 +206,13 @@ def update_station(actor: Actor, code: str, changes: dict) -> Station:
     if ("lat" in changes) != ("lng" in changes):
         raise InvalidInput(details={"lng" if "lat" in changes else "lat": ["经纬度须同时修改"]})
     if "status" in changes and station.status == STATUS_PLAQUED:
-        raise Conflict("已挂牌站点的状态不能改回", code="status_locked")
+        raise Conflict("已挂牌站点的状态不能改回", code=error_codes.STATUS_LOCKED)
     _check_district_change(actor, station, changes.get("district"))
     merged = {**_input_view(station), **gcj_fields(changes)}
     errors = rule_errors(actor, merged)
     if errors:
         if "district" in errors:
-            raise Forbidden("不能把站点移到其他区县", code="district_out_of_scope", details=errors)
+            raise Forbidden("不能把站点移到其他区县", code=error_codes.DISTRICT_OUT_OF_SCOPE, details=errors)
         raise InvalidInput(details=errors)
     before = snapshot(station)
     values = values_from_input(changes)
@@ -233,11 +233,11 @@ def _check_district_change(actor: Actor, station: Station, district: str | None)
     if district is None or district == station.district_code:
         return
     if not actor.can_see_district(district):
-        raise Forbidden("不能把站点移到其他区县", code="district_out_of_scope")
+        raise Forbidden("不能把站点移到其他区县", code=error_codes.DISTRICT_OUT_OF_SCOPE)
     # The code carries the district's prefix and is printed on the sign.
     raise Conflict(
         "站点编码带有区县前缀，不能改到其他区县；请撤销本站点后在新区县重新登记",
-        code="district_change_not_supported",
+        code=error_codes.DISTRICT_CHANGE_NOT_SUPPORTED,
     )
 
 
@@ -294,21 +294,21 @@ def plaque_station(actor: Actor, code: str, plaqued_date: date | None = None) ->
     station = get_station(actor, code)
     _require_active(station)
     if station.status == STATUS_PLAQUED:
-        raise Conflict("该站点已挂牌", code="already_plaqued")
+        raise Conflict("该站点已挂牌", code=error_codes.ALREADY_PLAQUED)
     if station.status != STATUS_BUILT:
-        raise Conflict("站点建成后才能挂牌", code="station_not_built")
+        raise Conflict("站点建成后才能挂牌", code=error_codes.STATION_NOT_BUILT)
     inspection = station.latest_inspection
     if inspection is None:
         raise Conflict(
             "挂牌前须完成“六有”检查",
-            code="inspection_missing",
+            code=error_codes.INSPECTION_MISSING,
             details={"failed_items": list(ref.codes(ref.SIX_HAS_ITEMS))},
         )
     if not inspection.passed:
         names = "、".join(SIX_HAS_NAMES[i] for i in inspection.failed_items)
         raise Conflict(
             f"最近一次“六有”检查未通过：{names}",
-            code="inspection_failed",
+            code=error_codes.INSPECTION_FAILED,
             details={"failed_items": inspection.failed_items, "inspection_id": inspection.id},
         )
     plaqued_date = plaqued_date or clock.today()
@@ -332,12 +332,12 @@ def set_demonstration(actor: Actor, code: str, year: int) -> Station:
     station = get_station(actor, code)
     _require_active(station)
     if station.status != STATUS_PLAQUED:
-        raise Conflict("只有已挂牌站点才能认定为示范站点", code="station_not_plaqued")
+        raise Conflict("只有已挂牌站点才能认定为示范站点", code=error_codes.STATION_NOT_PLAQUED)
     if station.provincial_best:
         # 附件2 注: stations already named 省级最美站点 are outside the demonstration count.
-        raise Conflict("已被推树为省级“最美站点”的站点不纳入示范站点打造范围", code="already_provincial_best")
+        raise Conflict("已被推树为省级“最美站点”的站点不纳入示范站点打造范围", code=error_codes.ALREADY_PROVINCIAL_BEST)
     if station.demonstration:
-        raise Conflict(f"该站点已是 {station.demonstration_year} 年示范站点，不能重复计入", code="already_demonstration")
+        raise Conflict(f"该站点已是 {station.demonstration_year} 年示范站点，不能重复计入", code=error_codes.ALREADY_DEMONSTRATION)
     return _change(actor, station, "station.demonstration.set", demonstration=True, demonstration_year=year)
 
 
@@ -345,7 +345,7 @@ def clear_demonstration(actor: Actor, code: str) -> Station:
     station = get_station(actor, code)
     _require_active(station)
     if not station.demonstration:
-        raise Conflict("该站点不是示范站点", code="not_demonstration")
+        raise Conflict("该站点不是示范站点", code=error_codes.NOT_DEMONSTRATION)
     return _change(actor, station, "station.demonstration.clear", demonstration=False, demonstration_year=None)
 
 
@@ -355,10 +355,10 @@ def set_provincial_best(actor: Actor, code: str, value: bool) -> Station:
     # endpoint; city_only is only for a station the district staff member can see.
     station = get_station(actor, code)
     if not actor.is_city:
-        raise Forbidden("省级“最美站点”由市总工会登记", code="city_only")
+        raise Forbidden("省级“最美站点”由市总工会登记", code=error_codes.CITY_ONLY)
     _require_active(station)
     if value and station.status != STATUS_PLAQUED:
-        raise Conflict("只有已挂牌站点才能登记为省级最美站点", code="station_not_plaqued")
+        raise Conflict("只有已挂牌站点才能登记为省级最美站点", code=error_codes.STATION_NOT_PLAQUED)
     if station.provincial_best == value:
         return station
     action = "station.provincial_best.set" if value else "station.provincial_best.clear"

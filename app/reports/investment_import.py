@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.actor import Actor
+from app.core import error_codes
 from app.core.errors import Conflict
 from app.extensions import db
 from app.registry.models import Station
@@ -49,7 +50,7 @@ def _check_header(header: list[str]) -> list[str | None]:
         errors = [{"row": 1, "column": h, "message": "不认识的列名"} for h in unknown]
         errors += [{"row": 1, "column": h, "message": "缺少必填列"} for h in missing]
         errors += [{"row": 1, "column": h, "message": "列名重复"} for h in repeated]
-        raise import_failure("表头与模板不一致，请使用下载的导入模板", "import_bad_header", errors)
+        raise import_failure("表头与模板不一致，请使用下载的导入模板", error_codes.IMPORT_BAD_HEADER, errors)
     return fields
 
 
@@ -118,9 +119,9 @@ def _parse(number: int, fields: list[str | None], cells: list) -> tuple[dict, li
 def import_investments(actor: Actor, filename: str, stream: IO[bytes], *, dry_run: bool = False) -> dict:
     header, table = read_rows(filename, stream)
     if len(table) > current_app.config["IMPORT_MAX_ROWS"]:
-        raise import_failure(f"一次最多导入 {current_app.config['IMPORT_MAX_ROWS']} 行，请分批导入", "import_too_large")
+        raise import_failure(f"一次最多导入 {current_app.config['IMPORT_MAX_ROWS']} 行，请分批导入", error_codes.IMPORT_TOO_LARGE)
     if not table:
-        raise import_failure("文件中没有数据行", "import_empty")
+        raise import_failure("文件中没有数据行", error_codes.IMPORT_EMPTY)
     fields = _check_header(header)
     parsed = [(n, *_parse(n, fields, cells)) for n, cells in table]
     codes = {data["station"] for _, data, _ in parsed if "station" in data}
@@ -158,7 +159,7 @@ def import_investments(actor: Actor, filename: str, stream: IO[bytes], *, dry_ru
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("导入期间有其他人登记了相同站点相同季度的投入资金，请重新导入", code="import_conflict") from None
+        raise Conflict("导入期间有其他人登记了相同站点相同季度的投入资金，请重新导入", code=error_codes.IMPORT_CONFLICT) from None
     if dry_run:
         db.session.rollback()
     else:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.accounts import audit
 from app.accounts.actor import Actor
+from app.core import error_codes
 from app.core.errors import InvalidInput
 from app.core.pagination import Page, paginate
 from app.extensions import db
@@ -45,7 +46,7 @@ def amount_problem(value) -> str | None:
 def to_amount(value) -> Decimal:
     problem = amount_problem(value)
     if problem:
-        raise InvalidInput(problem, code="amount_invalid")
+        raise InvalidInput(problem, code=error_codes.AMOUNT_INVALID)
     number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     return number.quantize(Decimal("0.01"))
 
@@ -53,7 +54,7 @@ def to_amount(value) -> Decimal:
 def check_period(year: int, quarter: int) -> None:
     quarters.check_year_quarter(year, quarter)
     if not quarters.has_started(year, quarter):
-        raise InvalidInput("该季度尚未开始，不能登记投入资金", code="quarter_in_future", details={"quarter": ["该季度尚未开始"]})
+        raise InvalidInput("该季度尚未开始，不能登记投入资金", code=error_codes.QUARTER_IN_FUTURE, details={"quarter": ["该季度尚未开始"]})
 
 
 def snapshot(investment: Investment) -> dict:
@@ -132,7 +133,7 @@ def put_investment(actor: Actor, code: str, year: int, quarter: int, amounts: di
     check_period(year, quarter)
     problems = {source: [p] for source in SOURCES if (p := amount_problem(amounts.get(source) or 0))}
     if problems:
-        raise InvalidInput(code="amount_invalid", details=problems)
+        raise InvalidInput(code=error_codes.AMOUNT_INVALID, details=problems)
     investment, _ = set_amounts(actor, station, year, quarter, amounts, action="investment.set")
     db.session.commit()
     return investment

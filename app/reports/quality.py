@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from app.accounts.actor import Actor
-from app.core import clock
+from app.core import clock, error_codes
 from app.core.errors import InvalidInput
 from app.core.spreadsheets.xlsx_print import set_up_printing
 from app.extensions import db
@@ -87,11 +87,11 @@ def evaluate(
     days = days or settings.days
     top_n = settings.top_n if top is None else top
     if to > today:
-        raise InvalidInput("评估截止日期不能晚于今天", code="period_in_future", details={"to": ["不能晚于今天"]})
+        raise InvalidInput("评估截止日期不能晚于今天", code=error_codes.PERIOD_IN_FUTURE, details={"to": ["不能晚于今天"]})
     if not 1 <= days <= MAX_DAYS:
-        raise InvalidInput(f"评估天数应为 1 到 {MAX_DAYS}", code="period_invalid", details={"days": [f"应为 1 到 {MAX_DAYS}"]})
+        raise InvalidInput(f"评估天数应为 1 到 {MAX_DAYS}", code=error_codes.PERIOD_INVALID, details={"days": [f"应为 1 到 {MAX_DAYS}"]})
     if sum(settings.weights.values()) <= 0:
-        raise InvalidInput("质效评估权重配置有误", code="quality_weights_invalid")
+        raise InvalidInput("质效评估权重配置有误", code=error_codes.QUALITY_WEIGHTS_INVALID)
     district_row = resolve_district(actor, district)
     codes = [district_row.code] if district_row else (None if actor.is_city else [actor.district_code])
     start, end = to - timedelta(days=days - 1), to + timedelta(days=1)  # [start, end) local days

@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts import audit
 from app.accounts.actor import Actor
-from app.core import clock
+from app.core import clock, error_codes
 from app.core.errors import Forbidden, InvalidInput, NotFound
 from app.extensions import db
 from app.reference import data as ref
@@ -56,9 +56,9 @@ def resolve_district(actor: Actor, district: str | None) -> District | None:
     text = district.strip()
     row = db.session.get(District, text.upper()) or db.session.scalar(sa.select(District).where(District.name == text))
     if row is None:
-        raise InvalidInput("没有这个区县", code="district_unknown", details={"district": ["没有这个区县"]})
+        raise InvalidInput("没有这个区县", code=error_codes.DISTRICT_UNKNOWN, details={"district": ["没有这个区县"]})
     if not actor.can_see_district(row.code):
-        raise Forbidden("只能查看本区县的报表", code="district_out_of_scope")
+        raise Forbidden("只能查看本区县的报表", code=error_codes.DISTRICT_OUT_OF_SCOPE)
     return row
 
 
@@ -69,11 +69,11 @@ def _district_codes(district: District | None) -> list[str] | None:
 def _through_quarter(year: int, quarter: int | None, today: date) -> int:
     quarters.check_year_quarter(year, quarter)
     if date(year, 1, 1) > today:
-        raise InvalidInput("该年度尚未开始", code="year_in_future", details={"year": ["该年度尚未开始"]})
+        raise InvalidInput("该年度尚未开始", code=error_codes.YEAR_IN_FUTURE, details={"year": ["该年度尚未开始"]})
     if quarter is None:
         return 4 if year < today.year else quarters.quarter_of(today)[1]
     if not quarters.has_started(year, quarter, today):
-        raise InvalidInput("该季度尚未开始", code="quarter_in_future", details={"quarter": ["该季度尚未开始"]})
+        raise InvalidInput("该季度尚未开始", code=error_codes.QUARTER_IN_FUTURE, details={"quarter": ["该季度尚未开始"]})
     return quarter
 
 
@@ -233,11 +233,11 @@ def submit(actor: Actor, year: int, quarter: int, *, today: date | None = None) 
     """A district marks its form for the quarter as filed. Idempotent: marking it again answers
     the first submission unchanged (its time decides lateness). Returns (submission, created)."""
     if actor.is_city:
-        raise Forbidden("季度报表由各区县工会报送", code="district_staff_only")
+        raise Forbidden("季度报表由各区县工会报送", code=error_codes.DISTRICT_STAFF_ONLY)
     quarters.check_year_quarter(year, quarter)
     today = today or clock.today()
     if not quarters.has_started(year, quarter, today):
-        raise InvalidInput("该季度尚未开始，不能报送", code="quarter_in_future", details={"quarter": ["该季度尚未开始"]})
+        raise InvalidInput("该季度尚未开始，不能报送", code=error_codes.QUARTER_IN_FUTURE, details={"quarter": ["该季度尚未开始"]})
     existing = _submissions(year, actor.district_code, quarter).get(quarter)
     if existing is not None:
         return submission_view(existing), False
@@ -290,7 +290,7 @@ def submission_status(actor: Actor, year: int, quarter: int, *, today: date | No
         query = query.where(District.code == actor.district_code)
     districts = list(db.session.scalars(query))
     if not districts:
-        raise NotFound("没有可查看的区县", code="district_unknown")
+        raise NotFound("没有可查看的区县", code=error_codes.DISTRICT_UNKNOWN)
     submitted = _submissions(year, None if actor.is_city else actor.district_code, quarter)
     rows = []
     for d in districts:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from app.core import clock
+from app.core import clock, error_codes
 from app.core.errors import InvalidInput
 
 QUARTER_NAMES = {1: "一季度", 2: "二季度", 3: "三季度", 4: "四季度"}
@@ -24,9 +24,9 @@ def check_year_quarter(year: int, quarter: int | None = None) -> None:
     """Domain errors (422, stable codes) for a year or quarter no form can have."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         message = f"年度应在 {FIRST_YEAR} 到 {LAST_YEAR} 之间"
-        raise InvalidInput(message, code="year_out_of_range", details={"year": [message]})
+        raise InvalidInput(message, code=error_codes.YEAR_OUT_OF_RANGE, details={"year": [message]})
     if quarter is not None and quarter not in QUARTER_NAMES:
-        raise InvalidInput("季度应为 1 到 4", code="quarter_invalid", details={"quarter": ["季度应为 1 到 4"]})
+        raise InvalidInput("季度应为 1 到 4", code=error_codes.QUARTER_INVALID, details={"quarter": ["季度应为 1 到 4"]})
 
 
 def first_day(year: int, quarter: int) -> date:

@@ -14,6 +14,7 @@ from app.accounts import audit
 from app.accounts.actor import Actor
 from app.adapters import sign_pdf
 from app.adapters.pdf_stream import concatenate
+from app.core import error_codes
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.opening_hours import describe
 from app.extensions import blob_cache, db, wechat
@@ -54,7 +55,7 @@ def content_for(station: Station) -> sign_pdf.SignContent:
 def _printable(actor: Actor, code: str) -> Station:
     station = get_station(actor, code)
     if station.is_retired:
-        raise Conflict("该站点已撤销，不再印制标牌", code="station_retired")
+        raise Conflict("该站点已撤销，不再印制标牌", code=error_codes.STATION_RETIRED)
     return station
 
 
@@ -123,7 +124,7 @@ def reissue(actor: Actor, code: str) -> dict:
 def batch_stations(actor: Actor, district: str | None) -> list[str]:
     """Codes of the stations to print for a district (or every district the actor may see)."""
     if district and not actor.can_see_district(district):
-        raise Forbidden("只能印制本区县的标牌", code="district_out_of_scope")
+        raise Forbidden("只能印制本区县的标牌", code=error_codes.DISTRICT_OUT_OF_SCOPE)
     query = sa.select(Station.code).where(Station.status != STATUS_RETIRED).order_by(Station.code)
     if not actor.is_city:
         query = query.where(Station.district_code == actor.district_code)
@@ -131,7 +132,7 @@ def batch_stations(actor: Actor, district: str | None) -> list[str]:
         query = query.where(Station.district_code == district)
     codes = list(db.session.scalars(query))
     if not codes:
-        raise NotFound("该范围内没有可印制标牌的站点", code="no_stations")
+        raise NotFound("该范围内没有可印制标牌的站点", code=error_codes.NO_STATIONS)
     return codes
 
 

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import sqlalchemy as sa
 from flask import current_app
 
+from app.core import error_codes
 from app.core.errors import Gone, NotFound
 from app.extensions import db
 from app.registry.models import Station
@@ -27,17 +28,17 @@ _TOKEN = re.compile(r"^(?P<version>\d{1,6})\.(?P<mac>[A-Za-z0-9_-]{12})$")
 
 
 class InvalidScan(NotFound):
-    code = "scan_invalid"
+    code = error_codes.SCAN_INVALID
     message = "无法识别该二维码，请扫描站点现场张贴的标牌"
 
 
 class SignOutdated(Gone):
-    code = "sign_outdated"
+    code = error_codes.SIGN_OUTDATED
     message = "该标牌已更换，请扫描站点现场张贴的新标牌"
 
 
 class StationClosed(Gone):
-    code = "station_closed"
+    code = error_codes.STATION_CLOSED
     message = "该站点已撤销，暂停服务"
 
 

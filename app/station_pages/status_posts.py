@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.accounts.actor import Actor
-from app.core import clock
+from app.core import clock, error_codes
 from app.core.errors import InvalidInput
 from app.core.pagination import Page, paginate
 from app.extensions import db
@@ -36,7 +36,7 @@ def post_status(binding: StationKeeper, changes: dict, *, at: datetime | None = 
     now = at or clock.now()
     changes = {part: changes[part] for part in PARTS if part in changes}
     if not changes:
-        raise InvalidInput("请至少提交一项状态", code="status_empty")
+        raise InvalidInput("请至少提交一项状态", code=error_codes.STATUS_EMPTY)
     _check_closure(changes.get("station"), now)
     row = _locked_row(binding.station_id)
     for part, value in changes.items():
@@ -53,7 +53,7 @@ def _check_closure(station: dict | None, now: datetime) -> None:
     until = station["until"]
     if not now < until <= now + CLOSURE_MAX:
         message = "预计恢复开放的时间应在现在之后的 7 天以内"
-        raise InvalidInput(message, code="closure_until_out_of_range", details={"station": {"until": [message]}})
+        raise InvalidInput(message, code=error_codes.CLOSURE_UNTIL_OUT_OF_RANGE, details={"station": {"until": [message]}})
 
 
 def _locked_row(station_id: int) -> StationStatus:

@@ -30,7 +30,7 @@ from psycopg.types.json import Jsonb
 
 from app.accounts.worker_models import Worker
 from app.accounts.workers import WorkerGone
-from app.core import clock
+from app.core import clock, error_codes
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.geo import to_gcj02
 from app.core.opening_hours import describe
@@ -140,7 +140,7 @@ def check_in(
 
 
 def _key_reused() -> InvalidInput:
-    return InvalidInput("同一个 Idempotency-Key 不能用于不同的签到请求", code="idempotency_key_reused")
+    return InvalidInput("同一个 Idempotency-Key 不能用于不同的签到请求", code=error_codes.IDEMPOTENCY_KEY_REUSED)
 
 
 def _refusal(outcome: str, detail: dict | None) -> Exception:
@@ -153,17 +153,17 @@ def _refusal(outcome: str, detail: dict | None) -> Exception:
     if outcome == "station_closed":
         return sign_tokens.StationClosed()
     if outcome == "station_not_in_service":
-        return Conflict("该站点尚未建成投入使用，暂不能签到", code="station_not_in_service")
+        return Conflict("该站点尚未建成投入使用，暂不能签到", code=error_codes.STATION_NOT_IN_SERVICE)
     if outcome == "station_closed_temporarily":
         reason = detail.get("reason") or "临时关闭"
-        return Conflict(f"该站点临时关闭（{reason}），暂不能签到", code="station_closed_temporarily")
+        return Conflict(f"该站点临时关闭（{reason}），暂不能签到", code=error_codes.STATION_CLOSED_TEMPORARILY)
     if outcome == "station_not_open":
-        return Conflict(f"该站点现在不开放（开放时间：{describe(detail['opening_hours'])}）", code="station_not_open")
+        return Conflict(f"该站点现在不开放（开放时间：{describe(detail['opening_hours'])}）", code=error_codes.STATION_NOT_OPEN)
     if outcome == "too_far":
         distance, limit = detail["distance_m"], current_app.config["CHECKIN_GEOFENCE_M"]
         return Forbidden(
             f"您距离该站点约 {round(distance)} 米，需在 {limit} 米内签到",
-            code="too_far",
+            code=error_codes.TOO_FAR,
             details={"distance_m": round(distance), "limit_m": limit},
         )
     if outcome == "worker_gone":
@@ -179,5 +179,5 @@ def my_checkins(worker: Worker, page: int, per_page: int) -> Page:
 def my_checkin(worker: Worker, checkin_id: int) -> CheckIn:
     visit = db.session.get(CheckIn, checkin_id)
     if visit is None or visit.worker_id != worker.id:
-        raise NotFound("未找到该签到记录", code="checkin_not_found")
+        raise NotFound("未找到该签到记录", code=error_codes.CHECKIN_NOT_FOUND)
     return visit

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from app.accounts.actor import Actor
-from app.core import clock
+from app.core import clock, error_codes
 from app.core.errors import InvalidInput
 from app.core.spreadsheets.report_export import Table
 from app.extensions import db
@@ -37,7 +37,7 @@ def pattern_for(actor: Actor, *, since: date, until: date, district: str | None 
     query = query_for(actor, since=since, until=until, district=district, station=station, period="day", group_by="city")
     if (until - since).days >= MAX_DAYS:
         message = f"规律分析最多 {MAX_DAYS} 天"
-        raise InvalidInput(message, code="report_range_too_long", details={"from": [message]})
+        raise InvalidInput(message, code=error_codes.REPORT_RANGE_TOO_LONG, details={"from": [message]})
     return build(query)
 
 

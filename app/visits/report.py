@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
 from app.accounts.actor import Actor
-from app.core import clock
+from app.core import clock, error_codes
 from app.core.errors import Forbidden, InvalidInput
 from app.core.spreadsheets.report_export import Table
 from app.extensions import db
@@ -107,14 +107,14 @@ def query_for(actor: Actor, **params) -> VisitQuery:
     district = params.get("district")
     if not actor.is_city:
         if district and district != actor.district_code:
-            raise Forbidden("只能查看本区县的统计", code="district_out_of_scope", details={"district": ["只能查看本区县的统计"]})
+            raise Forbidden("只能查看本区县的统计", code=error_codes.DISTRICT_OUT_OF_SCOPE, details={"district": ["只能查看本区县的统计"]})
         district = actor.district_code
     station = None
     if params.get("station"):
         station = station_service.get_station(actor, params["station"])
         if district and station.district_code != district:
             message = f"站点 {station.code} 不属于 {DISTRICT_NAMES.get(district, district)}"
-            raise InvalidInput(message, code="station_not_in_district", details={"station": [message]})
+            raise InvalidInput(message, code=error_codes.STATION_NOT_IN_DISTRICT, details={"station": [message]})
     query = VisitQuery(
         since=params["since"],
         until=params["until"],
@@ -135,11 +135,11 @@ def check_range(since: date, until: date, period: str) -> None:
         raise InvalidInput("截止日不能早于起始日", details={"to": ["截止日不能早于起始日"]})
     if (until - since).days > MAX_YEARS * 366:
         message = f"查询区间最长 {MAX_YEARS} 年"
-        raise InvalidInput(message, code="report_range_too_long", details={"from": [message]})
+        raise InvalidInput(message, code=error_codes.REPORT_RANGE_TOO_LONG, details={"from": [message]})
     buckets = len(periods_between(period_start(since, period), until, period))
     if buckets > MAX_BUCKETS:
         message = f"按该周期最多 {MAX_BUCKETS} 个时段（当前 {buckets} 个），请缩短区间或改用更长的周期"
-        raise InvalidInput(message, code="report_range_too_long", details={"period": [message]})
+        raise InvalidInput(message, code=error_codes.REPORT_RANGE_TOO_LONG, details={"period": [message]})
 
 
 def periods_between(start: date, until: date, period: str) -> list[date]:

@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from app.core import clock
+from app.core import clock, error_codes
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
 from app.keepers.models import StationKeeper
@@ -62,7 +62,7 @@ class WalkInList:
 
 
 def walk_in_not_found() -> NotFound:
-    return NotFound("未找到该登记记录", code="walk_in_not_found")
+    return NotFound("未找到该登记记录", code=error_codes.WALK_IN_NOT_FOUND)
 
 
 def _earliest_day(today: date) -> date:
@@ -74,14 +74,14 @@ def _check_day(day: date, today: date) -> None:
     if not earliest <= day <= today:
         days = current_app.config["WALKIN_BACKDATE_DAYS"]
         message = f"只能登记今天及之前 {days} 天（{earliest.isoformat()} 至 {today.isoformat()}）的人次"
-        raise InvalidInput(message, code="walk_in_date_out_of_range", details={"date": [message]})
+        raise InvalidInput(message, code=error_codes.WALK_IN_DATE_OUT_OF_RANGE, details={"date": [message]})
 
 
 def _check_count(count: int, minimum: int) -> None:
     maximum = current_app.config["WALKIN_MAX_COUNT"]
     if not minimum <= count <= maximum:
         message = f"人次应在 {minimum} 到 {maximum} 之间（单条登记最多 {maximum} 人次，更多请分多条登记）"
-        raise InvalidInput(message, code="walk_in_count_out_of_range", details={"count": [message]})
+        raise InvalidInput(message, code=error_codes.WALK_IN_COUNT_OUT_OF_RANGE, details={"count": [message]})
 
 
 def record_walk_in(
@@ -96,7 +96,7 @@ def record_walk_in(
     """`at`: when the keeper records it (default now; the demo data replays past days)."""
     station = binding.station
     if station.status == STATUS_PLANNED:
-        raise Conflict("该站点尚未建成投入使用，暂不能登记人次", code="station_not_in_service")
+        raise Conflict("该站点尚未建成投入使用，暂不能登记人次", code=error_codes.STATION_NOT_IN_SERVICE)
     now = at or clock.now()
     today = clock.china_date(now)
     _check_day(date, today)
@@ -147,14 +147,14 @@ def correct_walk_in(binding: StationKeeper, entry_id: int, *, count: int, note: 
     """Set the entry's total to `count` by adding the difference (see the module's notes)."""
     entry = _entry(binding, entry_id)
     if entry.corrects_id is not None:
-        raise Conflict("这是一条更正记录，请对原登记进行更正", code="walk_in_is_correction")
+        raise Conflict("这是一条更正记录，请对原登记进行更正", code=error_codes.WALK_IN_IS_CORRECTION)
     if clock.china_date(entry.checked_in_at) < _earliest_day(clock.today()):
         days = current_app.config["WALKIN_BACKDATE_DAYS"]
-        raise Conflict(f"只能更正今天及之前 {days} 天的登记，该日的人次已不能更改", code="walk_in_too_old")
+        raise Conflict(f"只能更正今天及之前 {days} 天的登记，该日的人次已不能更改", code=error_codes.WALK_IN_TOO_OLD)
     _check_count(count, minimum=0)
     walk_in = WalkIn(entry, _corrections_of([entry.id])[entry.id])
     if count == walk_in.effective_count:
-        raise Conflict(f"该登记现为 {count} 人次，无需更正", code="walk_in_unchanged")
+        raise Conflict(f"该登记现为 {count} 人次，无需更正", code=error_codes.WALK_IN_UNCHANGED)
     correction = CheckIn(
         station_id=entry.station_id,
         worker_id=None,
