@@ -18,10 +18,11 @@ MP_STAMP   := miniprogram/node_modules/.installed
 
 .PHONY: install system-deps browser-deps run migrate seed test lint format bench bench-quick clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP) system-deps $(NODE_STAMP) $(MP_STAMP)
