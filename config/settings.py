@@ -43,7 +43,7 @@ class BaseConfig:
     STAFF_TOKEN_TTL = timedelta(hours=8)
     WORKER_TOKEN_TTL = timedelta(days=7)
 
-    # The worker loop (see DESIGN.md, "Semantics that must be exact").
+    # The worker loop (docs/semantics.md, "A visit").
     CHECKIN_DEDUPE_MINUTES = 60  # scans by one worker at one station within this are one visit
     CHECKIN_GEOFENCE_M = 500  # a located check-in further than this from the station is refused
     RATING_WINDOW_HOURS = 24
@@ -58,7 +58,7 @@ class BaseConfig:
     SATISFACTION_FOLLOW_UP_MIN_RATINGS = 3
     # Keepers: a binding code staff hand out is good for this long; what a keeper posts about
     # water, toilet, seats and the station reads unknown once older than the freshness limit
-    # (DESIGN.md, "Amenity status has a time").
+    # (docs/semantics.md, "Live status").
     KEEPER_CODE_TTL_HOURS = 72
     STATUS_FRESHNESS_HOURS = 6
     NEARBY_RADIUS_MAX_M = 20000

@@ -1,4 +1,4 @@
-"""A fake WeChat API server for development and tests: the HTTP contract of WECHAT.md
+"""A fake WeChat API server for development and tests: the HTTP contract of docs/wechat.md
 (jscode2session, cgi-bin/token, getwxacodeunlimit, msg_sec_check v2, subscribe/send) in
 memory, plus a control API of its own under /__control/.
 

@@ -1,7 +1,7 @@
 """WeChat's message push, faked: the asynchronous media check (`POST wxa/media_check_async`,
 whose verdict WeChat pushes later) and the pushes themselves, sent to the callback URL configured
 as in the admin console (URL, Token, EncodingAESKey, mode, data format), signed — and in secure
-mode encrypted — the way WECHAT.md describes.
+mode encrypted — the way docs/wechat.md describes.
 
 The encryption is written here from the description (AES-256-CBC, PKCS#7 to 32 bytes, 16 random
 bytes + length + message + appid), not borrowed from wechatpy, so a test of the app's decryption
@@ -231,7 +231,7 @@ def _sha1(*parts: str) -> str:
 
 
 def encrypt(plaintext: str, aes_key: str, appid: str) -> str:
-    """WeChat's message encryption (WECHAT.md): base64 of AES-256-CBC over 16 random bytes, the
+    """WeChat's message encryption (docs/wechat.md): base64 of AES-256-CBC over 16 random bytes, the
     message's length (4 bytes, big-endian), the message and the appid, PKCS#7-padded to 32 bytes;
     key = base64(EncodingAESKey + "="), IV = the key's first 16 bytes."""
     key = base64.b64decode(aes_key + "=")

@@ -1,4 +1,4 @@
-"""The WeChat server API, as WECHAT.md describes it. Like WeChat, every failure is HTTP 200
+"""The WeChat server API, as docs/wechat.md describes it. Like WeChat, every failure is HTTP 200
 with `errcode` in a JSON body; bodies are read with force=True because wechatpy sends JSON
 without a Content-Type."""
 

@@ -1,4 +1,4 @@
-"""The fake WeChat server keeps WeChat's HTTP contract (shared WECHAT.md), tested over HTTP
+"""The fake WeChat server keeps WeChat's HTTP contract (docs/wechat.md), tested over HTTP
 against the real process. Requests carry JSON without a Content-Type, as wechatpy sends it."""
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""app/accounts."""
+"""Who acts: staff accounts and workers, their tokens, the actor and its scope, and the audit log."""

@@ -1,4 +1,4 @@
-"""WeChat's server API for the mini-program, through wechatpy 1.8.18 (see shared WECHAT.md).
+"""WeChat's server API for the mini-program, through wechatpy 1.8.18 (see docs/wechat.md).
 
 Every wechatpy detail stays in this module. The gateway answers plain values and raises domain
 errors: `WeChatUnavailable` when WeChat cannot be reached or is failing (the worker should try

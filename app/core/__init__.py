@@ -1,2 +1,3 @@
-"""What every area shares: the clock, and (as the areas are regrouped) errors, scope and the like.
-Nothing here imports from an area."""
+"""What every area shares: the clock, errors and their codes, base models and schemas, pagination,
+geo, opening hours, spreadsheets, background jobs and files. Nothing here imports from an area
+(docs/architecture.md; tests/test_architecture.py)."""

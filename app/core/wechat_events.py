@@ -1,4 +1,4 @@
-"""Events WeChat pushes to the server (WECHAT.md "Message push"), as the areas see them.
+"""Events WeChat pushes to the server (docs/wechat.md, "Message push"), as the areas see them.
 
 An area registers a handler by event name::
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
 
-# The events WECHAT.md names (others are recorded and ignored unless a handler is registered).
+# The events docs/wechat.md names (others are recorded and ignored unless a handler is registered).
 MEDIA_CHECK = "wxa_media_check"
 USER_INFO_MODIFIED = "user_info_modified"
 AUTHORIZATION_REVOKE = "user_authorization_revoke"

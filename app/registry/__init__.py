@@ -1,1 +1,1 @@
-"""app/registry."""
+"""The register of stations: their data, scope, inspections, and the CSV/XLSX station import."""

@@ -1,1 +1,1 @@
-"""app/signs."""
+"""Signs: the signed token a station's QR code carries, and the print-ready sign PDF."""

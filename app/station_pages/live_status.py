@@ -3,7 +3,7 @@
 Keepers post it part by part (app/station_pages/status_posts.py); each part keeps its own time. This
 module reads it the way workers see it: each part has a state, when it was set (null if never)
 and its age in seconds. A part older than the freshness limit reads unknown, still with when it
-was last set (DESIGN.md, "Amenity status has a time").
+was last set (docs/semantics.md, "Live status").
 
 A temporary closure is the exception: it says how long it lasts, so it holds until its `until`
 (at most a week), however old the post; once `until` has passed it closes nothing and the

@@ -1,4 +1,4 @@
-"""Check-in: the service headcount (服务人次). DESIGN.md's rules, exactly:
+"""Check-in: the service headcount (服务人次). docs/semantics.md's rules, exactly:
 
 - one visit is one check-in by one worker at one station; scans by the same worker at the same
   station within the dedupe window are the same visit, and the existing check-in is returned;

@@ -1,5 +1,5 @@
 """Walk-ins (站点登记): visits by workers who did not scan — many older sanitation workers carry
-no smartphone — recorded by the station's keeper. DESIGN.md: they are visits with source
+no smartphone — recorded by the station's keeper. docs/semantics.md: they are visits with source
 `manual`, reported apart from scans, never rated.
 
 - An entry is a check-in row with no worker, `headcount` = the number of visits it stands for,

@@ -1,4 +1,4 @@
-"""Checking, recording and dispatching WeChat's message pushes (WECHAT.md "Message push").
+"""Checking, recording and dispatching WeChat's message pushes (docs/wechat.md, "Message push").
 
 A push is taken when, in order:
 1. the signature matches: sha1 of sorted [Token, timestamp, nonce] (`signature`, every request);

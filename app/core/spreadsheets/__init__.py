@@ -1,1 +1,1 @@
-"""app/core/spreadsheets."""
+"""Spreadsheets every area writes: one XLSX/CSV export helper and the print setup of every XLSX."""
