@@ -1,4 +1,4 @@
-"""A periodic task for tests/test_jobs.py, in a module of its own: only the workers started with
+"""A periodic task for tests/core/test_jobs.py, in a module of its own: only the workers started with
 `--import tests.job_ticks` schedule it."""
 
 from __future__ import annotations

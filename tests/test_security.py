@@ -27,8 +27,8 @@ from requests.adapters import HTTPAdapter
 from app.extensions import db
 from tests.assertions import assert_error
 from tests.factories import PASSWORD, StaffFactory
+from tests.keepers.test_keeper_scope import KEEPER_ENDPOINTS
 from tests.test_fuzz_api import OPERATIONS, ROLES, World, _foreign_conditions, make_world
-from tests.test_keeper_scope import KEEPER_ENDPOINTS
 from tests.test_scope import PER_STATION
 
 

@@ -5,7 +5,7 @@ One database statement per search (after one Redis GEOSEARCH for candidates, whe
 there): the candidates' exact distances, the nearest NEARBY_SEARCH_MAX of them, the filters, the
 total, the page in order and each station's live-status row. The candidates' codes are bound as
 one array. Without Redis (or while it fails) the candidates are the database's bounding box
-around the circle. tests/test_nearby.py holds the answers equal to the earlier implementation's
+around the circle. tests/station_pages/test_nearby.py holds the answers equal to the earlier implementation's
 (per-step queries through the ORM) over a few hundred random searches."""
 
 from __future__ import annotations

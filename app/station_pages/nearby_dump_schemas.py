@@ -2,7 +2,7 @@
 
 Why: nearby is the mini-program's busiest list. Each station is eleven nested objects, and
 marshmallow spent about 40 % of the endpoint's CPU dumping a 20-station page. NearbyPageOut
-stays the documented contract. tests/test_nearby.py checks that this gives exactly what
+stays the documented contract. tests/station_pages/test_nearby.py checks that this gives exactly what
 NearbyPageOut().dump gives, and the fuzz tests validate every answer against the document."""
 
 from __future__ import annotations

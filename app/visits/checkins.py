@@ -58,7 +58,7 @@ class CheckInAnswer:
 
     def as_json(self) -> dict:
         """The body CheckInResultOut would dump, written directly (the hot path skips the schema
-        machinery; tests/test_checkins.py holds the two equal)."""
+        machinery; tests/visits/test_checkins.py holds the two equal)."""
         return {
             "id": self.id,
             "station": {"code": self.station_code, "name": self.station_name},

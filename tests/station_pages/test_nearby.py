@@ -27,7 +27,7 @@ from app.station_pages.nearby_dump_schemas import dump_page
 from app.station_pages.nearby_schemas import NearbyPageOut
 from app.station_pages.station_view import CodeName
 from tests.factories import StationFactory
-from tests.test_stations import payload
+from tests.registry.test_stations import payload
 
 NEARBY = "/api/mp/v1/stations/nearby"
 STAFF_STATIONS = "/api/staff/v1/stations"
@@ -298,7 +298,7 @@ def test_created_moved_and_retired_stations_reach_nearby_at_once(app, worker_api
 
 
 def test_imported_stations_reach_nearby_at_once(worker_api, fc_api, app_ctx):
-    from tests.test_station_import import csv_bytes, imported, row
+    from tests.registry.test_station_import import csv_bytes, imported, row
 
     indexed()
     lat, lng = north(150)

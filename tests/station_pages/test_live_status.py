@@ -23,7 +23,7 @@ from app.signs import tokens as sign_tokens
 from app.station_pages import live_status
 from tests.conftest import worker_signed_in
 from tests.factories import StationFactory, WorkerFactory, make_keeper
-from tests.test_nearby import indexed, north
+from tests.station_pages.test_nearby import indexed, north
 
 MP = "/api/mp/v1"
 STAFF = "/api/staff/v1/stations"

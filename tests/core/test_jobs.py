@@ -26,7 +26,7 @@ from app.extensions import db
 from tests import services
 from tests.conftest import RUN_ID
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 DB_NAME = f"{RUN_ID}_jobs"
 # Short beats and back-offs so a dead worker is noticed, and a retry comes, within seconds.
 FAST = {
