@@ -6,6 +6,7 @@ once with what is missing (tests fail, they never skip)."""
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -57,19 +58,30 @@ def make_app(app):
     """create_app with a test's own settings (a dead Redis, no database, …). The extensions are
     module-level objects that init_app rebinds to the newest app, so their state is put back for
     the session's app afterwards: otherwise later tests would run on this one's Redis."""
+
+    def make(overrides, env_name="testing"):
+        return create_app(env_name, overrides)
+
+    with extensions_put_back():
+        yield make
+
+
+@contextmanager
+def extensions_put_back():
+    """Put the module-level extensions back as they were on leaving: for any test or fixture that
+    calls create_app itself (a module's own database, a throwaway app), so later tests keep
+    running on the session's app and its Redis."""
     from app import extensions
 
     names = ("limiter", "redis_store", "wechat", "blob_cache", "geo_index", "plain_db", "checkin_limits")
     bound = [getattr(extensions, name) for name in names]
     saved = [dict(vars(obj)) for obj in bound]
-
-    def make(overrides, env_name="testing"):
-        return create_app(env_name, overrides)
-
-    yield make
-    for obj, state in zip(bound, saved, strict=True):
-        vars(obj).clear()
-        vars(obj).update(state)
+    try:
+        yield
+    finally:
+        for obj, state in zip(bound, saved, strict=True):
+            vars(obj).clear()
+            vars(obj).update(state)
 
 
 @pytest.fixture
