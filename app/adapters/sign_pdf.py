@@ -9,14 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from app.adapters.qr_matrix import dark_runs, qr_matrix
 from app.adapters.text_fit import LEADING, fit
 from app.core import error_codes
 from app.core.errors import Misconfigured
@@ -79,11 +77,15 @@ def _labelled(c: Canvas, label: str, text: str, top: float, height: float) -> No
 
 
 def _qr(c: Canvas, url: str, top: float) -> None:
-    widget = QrCodeWidget(url, barLevel="Q", barBorder=4, barWidth=QR_SIZE, barHeight=QR_SIZE)
-    widget.barFillColor = INK
-    drawing = Drawing(QR_SIZE, QR_SIZE)
-    drawing.add(widget)
-    renderPDF.draw(drawing, c, (PAGE_WIDTH - QR_SIZE) / 2, PAGE_HEIGHT - top * mm - QR_SIZE)
+    """The code as vector paths (one rectangle per run of dark modules), so the print stays exact."""
+    matrix = qr_matrix(url, level="Q", border=4)
+    module = QR_SIZE / len(matrix)
+    left, bottom = (PAGE_WIDTH - QR_SIZE) / 2, PAGE_HEIGHT - top * mm - QR_SIZE
+    path = c.beginPath()
+    for row, column, length in dark_runs(matrix):
+        path.rect(left + column * module, bottom + QR_SIZE - (row + 1) * module, length * module, module)
+    c.setFillColor(INK)
+    c.drawPath(path, stroke=0, fill=1)
 
 
 def draw_sign(c: Canvas, sign: SignContent) -> None:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import io
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from app.console import bp
 from app.console.common import actor
+from app.core.downloads import download
 from app.core.errors import DomainError, InvalidInput
 from app.registry import import_staging, station_import
 from app.registry.schemas import TemplateQuery
@@ -66,4 +67,4 @@ def import_template(fmt: str):
     except ValidationError:
         return redirect(url_for("console.import_form"))
     content, mimetype, filename = station_import.template(query["format"])
-    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return download(content, mimetype, filename)

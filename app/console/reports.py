@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 from app.console import bp
 from app.console.common import actor, field_errors, visible_districts
 from app.core import clock
+from app.core.downloads import download
 from app.core.errors import DomainError, InvalidInput
 from app.core.spreadsheets import report_export
 from app.reference import data as ref
@@ -24,7 +25,7 @@ FIELD_NAMES = {"year": "年度", "quarter": "季度", "district": "区县", "for
 
 
 def _attachment(content: bytes, mimetype: str, filename: str) -> Response:
-    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return download(content, mimetype, filename)
 
 
 def _load(schema, raw: dict) -> tuple[dict, dict]:

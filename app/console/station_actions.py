@@ -10,6 +10,7 @@ from marshmallow import ValidationError
 
 from app.console import bp
 from app.console.common import actor, field_errors, flash_error
+from app.core.downloads import download
 from app.core.errors import DomainError, NotFound
 from app.keepers import codes as keeper_codes
 from app.keepers import roster as keeper_roster
@@ -194,7 +195,7 @@ def rating_review(rating_id: int, decision: str):
 
 
 def _file(content: bytes, mimetype: str, filename: str, disposition: str = "inline") -> Response:
-    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f"{disposition}; filename={filename}"})
+    return download(content, mimetype, filename, disposition)
 
 
 @bp.get("/stations/<code>/sign.pdf")

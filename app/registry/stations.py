@@ -79,15 +79,10 @@ def list_stations(
     if host_type:
         query = query.where(Station.host_type_code == host_type)
     if q:
-        pattern = f"%{_escape_like(q.strip())}%"
+        # Searched text is matched literally: % and _ typed by staff are not wildcards.
         columns = (Station.code, Station.name, Station.address, Station.host_unit)
-        query = query.where(sa.or_(*(column.ilike(pattern, escape="\\") for column in columns)))
+        query = query.where(sa.or_(*(column.icontains(q.strip(), autoescape=True) for column in columns)))
     return paginate(query, page, min(per_page, current_app.config["STATION_PAGE_SIZE_MAX"]))
-
-
-def _escape_like(text: str) -> str:
-    """Searched text is matched literally: % and _ typed by staff are not wildcards."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def rule_errors(actor: Actor, fields: dict) -> dict[str, list[str]]:

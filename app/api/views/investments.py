@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from apiflask import APIBlueprint
-from flask import Response
 
 from app.api.auth import current_actor, staff_auth
 from app.api.views import CSV, XLSX, file_answer
+from app.core.downloads import download
 from app.reports import investment_import
 from app.reports import investments as investment_service
 from app.reports.investment_schemas import (
@@ -85,4 +85,4 @@ def import_investments(query, upload):
 @bp.doc(summary="下载投入资金导入模板", responses={200: file_answer("CSV 或 XLSX 文件", CSV, XLSX)})
 def import_template(query):
     content, mimetype, filename = investment_import.template(query["format"])
-    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return download(content, mimetype, filename)

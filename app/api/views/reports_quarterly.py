@@ -9,6 +9,7 @@ from flask import Response
 
 from app.api.auth import current_actor, staff_auth
 from app.api.views import CSV, XLSX, file_answer
+from app.core.downloads import download
 from app.reports import plan_progress, quality, quarterly, quarterly_xlsx
 from app.reports.quarterly_schemas import (
     PlanProgress,
@@ -30,7 +31,7 @@ BAD_PERIOD = {422: "年度超出范围（year_out_of_range）、季度不是 1�
 
 
 def _attachment(content: bytes, mimetype: str, filename: str) -> Response:
-    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return download(content, mimetype, filename)
 
 
 @bp.get("/reports/quarterly")

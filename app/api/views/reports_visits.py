@@ -9,6 +9,7 @@ from flask import Response
 
 from app.api.auth import current_actor, staff_auth
 from app.api.views import CSV, XLSX, file_answer
+from app.core.downloads import download
 from app.core.spreadsheets import report_export
 from app.ratings import satisfaction
 from app.visits import pattern as visit_pattern
@@ -35,7 +36,7 @@ FILE = file_answer("JSON；format=csv 时为 CSV（UTF-8 带 BOM），format=xls
 
 def _file(table: report_export.Table, fmt: str) -> Response:
     content, mimetype, filename = report_export.render(table, fmt)
-    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return download(content, mimetype, filename)
 
 
 def _params(query: dict) -> tuple[dict, str]:

@@ -7,6 +7,7 @@ from flask import Response, stream_with_context
 
 from app.api.auth import current_actor, staff_auth
 from app.api.views import PDF, PNG, file_answer
+from app.core.downloads import download
 from app.signs import service as sign_service
 from app.signs.schemas import BatchQuery, SignOut
 
@@ -17,7 +18,7 @@ PNG_ANSWER = {200: file_answer("PNG 图片", PNG)}
 
 
 def _file(content: bytes, mimetype: str, filename: str) -> Response:
-    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f"inline; filename={filename}"})
+    return download(content, mimetype, filename, "inline")
 
 
 @bp.get("/stations/<code>/sign")
@@ -75,4 +76,4 @@ def batch_pdf(query):
     codes = sign_service.batch_stations(actor, query.get("district"))
     stream = stream_with_context(sign_service.batch_pdf(actor, codes))
     name = f"signs-{query.get('district') or actor.district_code or 'all'}.pdf"
-    return Response(stream, mimetype=PDF, headers={"Content-Disposition": f"attachment; filename={name}"})
+    return download(stream, PDF, name)

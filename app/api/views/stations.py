@@ -4,10 +4,10 @@ enforced by the service), calls one service function and serialises."""
 from __future__ import annotations
 
 from apiflask import APIBlueprint
-from flask import Response
 
 from app.api.auth import current_actor, staff_auth
 from app.api.views import CSV, XLSX, file_answer
+from app.core.downloads import download
 from app.registry import station_import
 from app.registry import stations as station_service
 from app.registry.schemas import (
@@ -154,4 +154,4 @@ def import_stations(query, upload):
 @bp.doc(summary="下载导入模板", responses={200: file_answer("CSV 或 XLSX 文件", CSV, XLSX)})
 def import_template(query):
     content, mimetype, filename = station_import.template(query["format"])
-    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return download(content, mimetype, filename)
