@@ -6,6 +6,7 @@ once with what is missing (tests fail, they never skip)."""
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -52,24 +53,40 @@ def app(tmp_path_factory, fake_wechat):
     services.delete_redis_keys(RUN_ID)
 
 
-@pytest.fixture
-def make_app(app):
-    """create_app with a test's own settings (a dead Redis, no database, …). The extensions are
-    module-level objects that init_app rebinds to the newest app, so their state is put back for
-    the session's app afterwards: otherwise later tests would run on this one's Redis."""
+@contextmanager
+def extensions_kept():
+    """The extensions are module-level objects that init_app rebinds to the newest app: put
+    their state back afterwards, or later tests would run on another app's Redis."""
     from app import extensions
 
     names = ("limiter", "redis_store", "wechat", "blob_cache", "geo_index", "plain_db", "checkin_limits")
     bound = [getattr(extensions, name) for name in names]
     saved = [dict(vars(obj)) for obj in bound]
+    try:
+        yield
+    finally:
+        for obj, state in zip(bound, saved, strict=True):
+            vars(obj).clear()
+            vars(obj).update(state)
+
+
+def side_app(overrides, env_name="testing"):
+    """An app of a test module's own (its own database, say) that leaves the extensions as the
+    session's app had them: for apps that serve requests while other tests' apps exist."""
+    with extensions_kept():
+        return create_app(env_name, overrides)
+
+
+@pytest.fixture
+def make_app(app):
+    """create_app with a test's own settings (a dead Redis, no database, …); the extensions are
+    put back for the session's app afterwards (extensions_kept)."""
 
     def make(overrides, env_name="testing"):
         return create_app(env_name, overrides)
 
-    yield make
-    for obj, state in zip(bound, saved, strict=True):
-        vars(obj).clear()
-        vars(obj).update(state)
+    with extensions_kept():
+        yield make
 
 
 @pytest.fixture
