@@ -69,7 +69,11 @@ def _init_extensions(app: APIFlask) -> None:
     if app.config.get("REDIS_URL"):
         from app.adapters.redis_store import connection_options
 
-        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", connection_options())
+        # The limits' keys under the app's Redis prefix (limits' own default is one "LIMITS"
+        # namespace for everyone): `limiter.reset()` then clears this app's counters only, not
+        # those of another app or test run sharing the Redis.
+        options = {**connection_options(), "key_prefix": f"{app.config['REDIS_KEY_PREFIX']}:LIMITS"}
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", options)
     limiter.init_app(app)
     redis_store.init_app(app)
     wechat.init_app(app)  # after redis_store: the token is cached there
