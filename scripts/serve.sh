@@ -16,6 +16,9 @@ if [ -z "${WECHAT_API_BASE:-}" ] && [ "${YIZHAN_ENV:-development}" != production
   export WECHAT_API_BASE="http://127.0.0.1:${FAKE_WECHAT_PORT:-8100}/"
   echo "fake WeChat API on $WECHAT_API_BASE (mint login codes at ${WECHAT_API_BASE}__control/codes)"
 fi
+# The background-job worker (app/core/jobs, README "Background jobs") beside gunicorn, stopped with it.
+"$BIN/flask" jobs worker &
+pids+=("$!")
 "$BIN/gunicorn" -c gunicorn.conf.py wsgi:app &
 gunicorn=$!
 pids+=("$gunicorn")

@@ -118,3 +118,25 @@ def test_successful_logins_do_not_count_towards_the_lock(client, fc_staff):
 
 def test_lock_uses_the_configured_storage(app):
     assert app.config["RATELIMIT_STORAGE_URI"].startswith("redis://")
+
+
+def test_rate_limit_counters_live_under_the_apps_prefix(app, client, fc_staff):
+    """Clearing the limits (limiter.reset(), after every test) clears this app's counters only:
+    with limits' bare default prefix ("LIMITS:") every test run sharing a Redis wiped the
+    others' counters mid-test, and their lock-outs never came."""
+    import redis
+
+    from app.extensions import limiter
+
+    store = redis.Redis.from_url(app.config["REDIS_URL"])
+    foreign = "LIMITS:LIMITER/another-run/login:someone/5/1/minute"
+    store.set(foreign, 3, ex=60)
+    try:
+        assert login(client, "fc.staff", "wrong-password").status_code == 401
+        prefix = f"{app.config['REDIS_KEY_PREFIX']}:limits:"
+        assert any(key.startswith(prefix.encode()) for key in store.scan_iter(f"{prefix}*"))
+        limiter.reset()
+        assert store.get(foreign) == b"3"
+        assert not list(store.scan_iter(f"{prefix}*"))
+    finally:
+        store.delete(foreign)

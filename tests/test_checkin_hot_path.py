@@ -237,7 +237,7 @@ def test_a_days_visits_spread_over_shards_and_sum_right(client, app_ctx):
 
 def test_rate_limit_keys_live_under_the_apps_redis_prefix(app, worker_api, app_ctx):
     """So one app's (or test run's) `limiter.reset()` never clears another's counters."""
-    prefix = f"{app.config['REDIS_KEY_PREFIX']}:LIMITS"
+    prefix = f"{app.config['REDIS_KEY_PREFIX']}:limits"
     assert limiter.storage.key_prefix == prefix
     station = StationFactory(opening_hours=ALWAYS)
     assert worker_api.post(CHECKINS, json={"scan": scan_of(station), "services": []}).status_code == 201

@@ -4,6 +4,7 @@ killed, frozen or restarted at will. The shared Redis on 6379 is never touched."
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import signal
 import socket
@@ -46,6 +47,9 @@ class PrivateRedis:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            # It stands for the Redis service, which keeps the real clock: not under a test run's
+            # faketime (scripts/at_hour.sh), which redis-server cannot even start with.
+            env={k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")},
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
