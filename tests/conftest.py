@@ -5,6 +5,7 @@ once with what is missing (tests fail, they never skip)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 
@@ -52,24 +53,33 @@ def app(tmp_path_factory, fake_wechat):
     services.delete_redis_keys(RUN_ID)
 
 
-@pytest.fixture
-def make_app(app):
-    """create_app with a test's own settings (a dead Redis, no database, …). The extensions are
-    module-level objects that init_app rebinds to the newest app, so their state is put back for
-    the session's app afterwards: otherwise later tests would run on this one's Redis."""
+@contextlib.contextmanager
+def extensions_kept():
+    """The extensions are module-level objects that init_app rebinds to the newest app: a test
+    that makes an app of its own (a dead Redis, no database, another database) puts their state
+    back afterwards, or later tests would run on that app's Redis (or none)."""
     from app import extensions
 
     names = ("limiter", "redis_store", "wechat", "blob_cache", "geo_index", "plain_db", "checkin_limits")
     bound = [getattr(extensions, name) for name in names]
     saved = [dict(vars(obj)) for obj in bound]
+    try:
+        yield
+    finally:
+        for obj, state in zip(bound, saved, strict=True):
+            vars(obj).clear()
+            vars(obj).update(state)
+
+
+@pytest.fixture
+def make_app(app):
+    """create_app with a test's own settings; the session app's extensions are kept."""
 
     def make(overrides, env_name="testing"):
         return create_app(env_name, overrides)
 
-    yield make
-    for obj, state in zip(bound, saved, strict=True):
-        vars(obj).clear()
-        vars(obj).update(state)
+    with extensions_kept():
+        yield make
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from app import create_app
 from app.core import clock, jobs
 from app.extensions import db
 from tests import services
-from tests.conftest import RUN_ID
+from tests.conftest import RUN_ID, extensions_kept
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = f"{RUN_ID}_jobs"
@@ -41,13 +41,14 @@ FAST = {
 @pytest.fixture(scope="module")
 def jobs_db():
     url = services.create_database(DB_NAME)
-    application = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "JOBS_RETRY_BASE_SECONDS": 0.5})
-    with application.app_context():
-        upgrade()
-    yield application, url
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with extensions_kept():
+        application = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "JOBS_RETRY_BASE_SECONDS": 0.5})
+        with application.app_context():
+            upgrade()
+        yield application, url
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
     services.drop_database(DB_NAME)
 
 

@@ -19,7 +19,7 @@ from app import create_app
 from app.core import clock, jobs, wechat_events
 from app.extensions import db
 from tests import services
-from tests.conftest import RUN_ID
+from tests.conftest import RUN_ID, extensions_kept
 from tests.fake_push import FakeWeChatPush, replay, serving, wechat_signature
 
 DB_NAME = f"{RUN_ID}_push"
@@ -30,14 +30,15 @@ EVENTS = (wechat_events.MEDIA_CHECK, wechat_events.AUTHORIZATION_REVOKE, wechat_
 @pytest.fixture(scope="module")
 def push_server(fake_wechat):
     url = services.create_database(DB_NAME)
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "WECHAT_API_BASE": fake_wechat})
-    with app.app_context():
-        upgrade()
-    with serving(app) as base_url:
-        yield app, base_url
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with extensions_kept():
+        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "WECHAT_API_BASE": fake_wechat})
+        with app.app_context():
+            upgrade()
+        with serving(app) as base_url:
+            yield app, base_url
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
     services.drop_database(DB_NAME)
 
 
