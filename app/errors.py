@@ -38,6 +38,17 @@ class Forbidden(DomainError):
     message = "没有权限执行该操作"
 
 
+class RateLimited(DomainError):
+    """Too many requests: try again in `retry_after` seconds."""
+
+    code = "rate_limited"
+    message = "请求过于频繁，请稍后再试"
+
+    def __init__(self, retry_after: int):
+        super().__init__()
+        self.retry_after = retry_after
+
+
 class Gone(DomainError):
     """It existed, and is no more: a retired station, an old sign."""
 

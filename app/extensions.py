@@ -8,6 +8,8 @@ from flask_wtf.csrf import CSRFProtect
 
 from app.adapters.blob_cache import BlobCache
 from app.adapters.geo_index import GeoIndex
+from app.adapters.plain_db import PlainDatabase
+from app.adapters.rate_limits import CombinedLimits
 from app.adapters.redis_store import RedisStore
 from app.adapters.wechat import WeChat
 from app.models.base import Base
@@ -28,3 +30,7 @@ redis_store = RedisStore()
 wechat = WeChat()
 blob_cache = BlobCache()
 geo_index = GeoIndex()
+# The hot paths' one statement per request, on a plain connection (app/adapters/plain_db.py).
+plain_db = PlainDatabase()
+# The check-in's three rate limits in one storage call, in Flask-Limiter's storage.
+checkin_limits = CombinedLimits(limiter)

@@ -1,38 +1,64 @@
-"""Where a request's time goes on the hot paths (check-in, nearby), next to hello world: the app
-in this process on the bench server's database and Redis, driven by Flask's test client, so the
-figures hold no HTTP and no gunicorn. Per request: CPU, SQL statements and their time, Redis
-commands and their time, and the rest (Flask, validation, SQLAlchemy, serialising)."""
+"""Where a request's CPU goes on the hot paths (check-in, the README's check-in, nearby), next to
+hello world: the app in this process on the bench server's database and Redis, driven by Flask's
+test client, each request in its own app and request context as in production (nothing is held
+open around the loop), so the figures hold no HTTP and no gunicorn.
+
+Two passes per endpoint, interleaved round by round so drift of the shared machine falls on every
+endpoint alike: a timing pass (process CPU per request, database round trips and Redis commands
+per request) and a sampling pass, in which SIGPROF fires every SAMPLE_S of this process's CPU
+time and charges the sample to the package of the innermost Python frame running (psycopg,
+SQLAlchemy, redis-py, Flask and its kin, our code, …): attribution by CPU sampling, not "wall
+minus SQL minus Redis". Ratios are per round, then the median over the rounds."""
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import random
+import signal
+import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import psycopg
 import redis
-import sqlalchemy as sa
+from psycopg import _connection_base
 
-from bench.server import Server
+from bench import settings
+from bench.server import ROOT, Server
 
-REQUESTS = 300
+REQUESTS = 300  # per endpoint per round
+ROUNDS = 5
+SAMPLE_S = 0.0005
+
+LAYERS = (  # (label, path fragments), first match wins
+    ("psycopg", ("/psycopg/", "/psycopg_binary/", "/psycopg_pool/")),
+    ("SQLAlchemy", ("/sqlalchemy/", "/flask_sqlalchemy/")),
+    ("redis-py", ("/redis/",)),
+    ("rate limits (limits, Flask-Limiter)", ("/limits/", "/flask_limiter/")),
+    ("Flask, Werkzeug, APIFlask, webargs, marshmallow", ("/flask/", "/werkzeug/", "/apiflask/", "/webargs/", "/marshmallow/", "/flask_")),
+    ("tokens (itsdangerous)", ("/itsdangerous/",)),
+    ("json", ("/json/",)),
+    ("our code (app/, miniprogram_api/)", (f"{ROOT}/app/", f"{ROOT}/miniprogram_api/")),
+    ("the bench's own driver", (f"{ROOT}/bench/",)),
+)
 
 
 @dataclass
 class Spent:
-    cpu_ms: float
-    wall_ms: float
-    sql: int
-    sql_ms: float
-    redis: int
-    redis_ms: float
-    statements: list[str]
+    cpu_ms: float  # median over the rounds
+    ratio: float | None  # to hello world's, median of the per-round ratios
+    round_trips: float  # PostgreSQL round trips per request
+    redis: float  # Redis commands per request
+    layers: dict[str, float] = field(default_factory=dict)  # share of the sampled CPU
+    top: list[tuple[str, float]] = field(default_factory=list)  # leaf functions, share
 
 
 @contextlib.contextmanager
 def app_on(server: Server):
-    """The app in this process, configured as the server is (same database and Redis)."""
+    """The app in this process, configured as the server is (same database and Redis). No
+    context is pushed: each test-client request pushes its own, as a served request does."""
     saved = dict(os.environ)
     os.environ.update(server.env)
     try:
@@ -42,83 +68,154 @@ def app_on(server: Server):
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    with app.app_context():
-        yield app
+    yield app
 
 
 @contextlib.contextmanager
-def _counting(engine):
-    seen = {"sql": [], "redis": []}
+def _counting():
+    """Round trips to PostgreSQL (statements, and BEGIN / COMMIT / ROLLBACK / SAVEPOINT) and Redis
+    commands, counted where the drivers send them."""
+    seen = collections.Counter()
+    execute, command, redis_command = psycopg.Cursor.execute, _connection_base.BaseConnection._exec_command, redis.Redis.execute_command
 
-    def before(conn, cursor, statement, params, context, executemany):
-        context.bench_started = time.perf_counter()
+    def counted_execute(self, *args, **kwargs):
+        seen["pg"] += 1
+        return execute(self, *args, **kwargs)
 
-    def after(conn, cursor, statement, params, context, executemany):
-        seen["sql"].append((time.perf_counter() - context.bench_started, " ".join(statement.split())[:90]))
+    def counted_command(self, *args, **kwargs):
+        seen["pg"] += 1
+        return command(self, *args, **kwargs)
 
-    original = redis.Redis.execute_command
+    def counted_redis(self, *args, **kwargs):
+        seen["redis"] += 1
+        return redis_command(self, *args, **kwargs)
 
-    def timed_command(self, *args, **options):
-        started = time.perf_counter()
-        try:
-            return original(self, *args, **options)
-        finally:
-            seen["redis"].append(time.perf_counter() - started)
-
-    sa.event.listen(engine, "before_cursor_execute", before)
-    sa.event.listen(engine, "after_cursor_execute", after)
-    redis.Redis.execute_command = timed_command
+    psycopg.Cursor.execute = counted_execute
+    _connection_base.BaseConnection._exec_command = counted_command
+    redis.Redis.execute_command = counted_redis
     try:
         yield seen
     finally:
-        redis.Redis.execute_command = original
-        sa.event.remove(engine, "before_cursor_execute", before)
-        sa.event.remove(engine, "after_cursor_execute", after)
+        psycopg.Cursor.execute = execute
+        _connection_base.BaseConnection._exec_command = command
+        redis.Redis.execute_command = redis_command
 
 
-def measure(app, send, requests: int = REQUESTS) -> Spent:
-    """`send(client, i)` makes request i and checks its answer; the first tenth warms up."""
-    from app.extensions import db
+def _layer(filename: str) -> str:
+    for label, fragments in LAYERS:
+        if any(f in filename for f in fragments):
+            return label
+    return "other (standard library, …)"
 
+
+@contextlib.contextmanager
+def _sampling():
+    samples: list[tuple[str, str]] = []
+
+    def on_sample(_signum, frame):
+        if frame is not None:
+            code = frame.f_code
+            samples.append((_layer(code.co_filename), f"{'/'.join(code.co_filename.rsplit('/', 2)[-2:])}:{code.co_name}"))
+
+    previous = signal.signal(signal.SIGPROF, on_sample)
+    signal.setitimer(signal.ITIMER_PROF, SAMPLE_S, SAMPLE_S)
+    try:
+        yield samples
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
+@dataclass
+class Endpoint:
+    label: str
+    send: object  # send(client, i): one request, its answer checked
+    requests: int = REQUESTS
+    cpu: list[float] = field(default_factory=list)
+    counts: collections.Counter = field(default_factory=collections.Counter)
+    samples: list[tuple[str, str]] = field(default_factory=list)
+    done: int = 0
+    next_i: int = 0
+
+    def run(self, client, n: int) -> None:
+        for _ in range(n):
+            self.send(client, self.next_i)
+            self.next_i += 1
+
+
+def measure(app, endpoints: list[Endpoint], rounds: int = ROUNDS) -> list[tuple[str, Spent]]:
+    """Each endpoint warmed up, then `rounds` rounds of: every endpoint timed, every endpoint
+    sampled. The first endpoint is the base (hello world)."""
     client = app.test_client()
-    warm = requests // 10
-    for i in range(warm):
-        send(client, i)
-    with _counting(db.engine) as seen:
-        cpu, wall = time.process_time(), time.perf_counter()
-        for i in range(warm, requests):
-            send(client, i)
-        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    n = requests - warm
-    # One request's statements, in order (the last request's share of the list).
-    per = len(seen["sql"]) // n
-    return Spent(
-        cpu_ms=cpu / n * 1000,
-        wall_ms=wall / n * 1000,
-        sql=per,
-        sql_ms=sum(t for t, _ in seen["sql"]) / n * 1000,
-        redis=len(seen["redis"]) // n,
-        redis_ms=sum(seen["redis"]) / n * 1000,
-        statements=[text for _, text in seen["sql"][-per:]] if per else [],
-    )
+    for e in endpoints:
+        e.run(client, max(10, e.requests // 10))
+    if settings.quick():
+        rounds = 3
+    for _ in range(rounds):
+        for e in endpoints:
+            with _counting() as seen:
+                started = time.process_time()
+                e.run(client, e.requests)
+                e.cpu.append((time.process_time() - started) / e.requests * 1000)
+            e.counts.update(seen)
+            e.done += e.requests
+        for e in endpoints:
+            with _sampling() as samples:
+                e.run(client, e.requests)
+            e.samples += samples
+    base = endpoints[0]
+    out = []
+    for e in endpoints:
+        ratios = [c / b for c, b in zip(e.cpu, base.cpu, strict=True)] if e is not base else None
+        layers = collections.Counter(layer for layer, _ in e.samples)
+        top = collections.Counter(fn for _, fn in e.samples).most_common(8)
+        total = max(1, len(e.samples))
+        out.append(
+            (
+                e.label,
+                Spent(
+                    cpu_ms=statistics.median(e.cpu),
+                    ratio=statistics.median(ratios) if ratios else None,
+                    round_trips=e.counts["pg"] / e.done,
+                    redis=e.counts["redis"] / e.done,
+                    layers={k: v / total for k, v in layers.most_common()},
+                    top=[(k, v / total) for k, v in top],
+                ),
+            )
+        )
+    return out
 
 
-def hello(app) -> Spent:
+def hello() -> Endpoint:
     def send(client, _i):
         assert client.get("/api/mp/v1/ping").status_code == 200
 
-    return measure(app, send, requests=REQUESTS * 5)
+    return Endpoint("hello world (GET /api/mp/v1/ping)", send, requests=REQUESTS * 3)
 
 
-def check_in(app, scan: str, tokens: list[str]) -> Spent:
+def check_in(scan: str, tokens: list[str], readme_form: bool = False, station: tuple[float, float] | None = None) -> Endpoint:
+    """A new visit each (a worker of its own per request). The README's form carries an
+    Idempotency-Key and the worker's location, as the mini-program sends it."""
+    tokens = iter(tokens)
+
     def send(client, i):
-        r = client.post("/api/mp/v1/checkins", json={"scan": scan, "services": ["water"]}, headers={"Authorization": f"Bearer {tokens[i]}"})
+        headers = {"Authorization": f"Bearer {next(tokens)}"}
+        body = {"scan": scan, "services": ["water"]}
+        if readme_form:
+            headers["Idempotency-Key"] = f"bench-{i}-{random.random()}"
+            body["location"] = {"lat": station[0] + 0.0004, "lng": station[1], "datum": "gcj02"}
+        r = client.post("/api/mp/v1/checkins", json=body, headers=headers)
         assert r.status_code == 201, r.get_data(as_text=True)
 
-    return measure(app, send)
+    label = (
+        "check-in as the README sends it (Idempotency-Key and location), a new visit each"
+        if readme_form
+        else "check-in, bare (scan and services), a new visit each"
+    )
+    return Endpoint(label, send)
 
 
-def nearby(app, token: str, bounds: tuple[float, float, float, float]) -> Spent:
+def nearby(token: str, bounds: tuple[float, float, float, float], label: str) -> Endpoint:
     lat_min, lat_max, lng_min, lng_max = bounds
     rnd = random.Random(7)
 
@@ -129,17 +226,23 @@ def nearby(app, token: str, bounds: tuple[float, float, float, float]) -> Spent:
         )
         assert r.status_code == 200, r.get_data(as_text=True)
 
-    return measure(app, send)
+    return Endpoint(label, send)
 
 
-def describe(label: str, spent: Spent, base: Spent | None = None) -> str:
-    rest = spent.wall_ms - spent.sql_ms - spent.redis_ms
-    times = f" ({spent.cpu_ms / base.cpu_ms:.0f}× hello world's)" if base else ""
-    line = (
-        f"- {label}: {spent.cpu_ms:.2f} ms of CPU per request{times}, {spent.wall_ms:.2f} ms wall:"
-        f" {spent.sql} SQL statements {spent.sql_ms:.2f} ms, {spent.redis} Redis commands {spent.redis_ms:.2f} ms,"
-        f" the rest (Flask, validation, SQLAlchemy, serialising) {rest:.2f} ms."
+def tokens_needed() -> int:
+    """Fresh workers one measurement takes per check-in endpoint."""
+    rounds = 3 if settings.quick() else ROUNDS
+    return REQUESTS // 10 + 10 + 2 * rounds * REQUESTS
+
+
+def describe(label: str, spent: Spent, target: float | None = None) -> str:
+    times = ""
+    if spent.ratio is not None:
+        verdict = f"; target ≤ {target:g}×: {'met' if spent.ratio <= target else 'NOT met'}" if target else ""
+        times = f" = {spent.ratio:.2f}× hello world's (median of per-round ratios{verdict})"
+    layers = ", ".join(f"{k} {v:.0%}" for k, v in spent.layers.items() if v >= 0.01)
+    top = ", ".join(f"`{k}` {v:.0%}" for k, v in spent.top[:6])
+    return (
+        f"- {label}: {spent.cpu_ms:.2f} ms of CPU per request{times}; {spent.round_trips:.1f} PostgreSQL round trips and"
+        f" {spent.redis:.1f} Redis commands per request. CPU by layer (sampled): {layers}. Hottest leaf functions: {top}."
     )
-    if spent.statements:
-        line += " Statements: " + "; ".join(f"`{s}…`" for s in spent.statements)
-    return line

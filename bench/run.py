@@ -36,16 +36,16 @@ def main(argv: list[str] | None = None) -> None:
     if parser.parse_args(argv).quick:
         os.environ["BENCH_QUICK"] = "1"
     started = time.perf_counter()
-    with running_app(env={"YIZHAN_CHECKIN_LIMIT_PER_IP": "100000000 per minute"}) as server:
+    # bench.naive:app is the app as wsgi.py makes it plus the naive check-in the load runs compare with.
+    with running_app(env={"YIZHAN_CHECKIN_LIMIT_PER_IP": "100000000 per minute"}, wsgi="bench.naive:app") as server:
         rows = signs.run(server)  # first, so the workers' peak memory is the batch's own
         rows += import_stations.run(server)
         with tempfile.TemporaryDirectory() as tmpdir:
             loads = checkins.run(server, tmpdir)
-            spent = checkins.where_time_goes(server, tmpdir)
-        geo_rows, geo_loads, geo_spent = nearby.run(server)  # last: its 190,000 stations would slow the others
+            checkin_spent = checkins.where_time_goes(server, tmpdir)
+        geo_rows, geo_loads, nearby_spent = nearby.run(server)  # last: its 190,000 stations would slow the others
         rows += geo_rows
         loads += geo_loads
-        spent += geo_spent
         peak = server.peak_rss_mib()
     # The reports on their own server and kept database (10,000,000 visits, loaded once).
     report_rows, report_loads, report_peak, report_profile = reports.run()
@@ -84,10 +84,12 @@ def main(argv: list[str] | None = None) -> None:
             "",
             f"Server peak memory (VmHWM, master + workers): {peak:.0f} MiB; the reports' server: {report_peak:.0f} MiB.",
             "",
-            "Where a hot path's time goes (bench/hot_paths.py: the app in the bench process on the same database and Redis,"
-            " one request at a time through Flask's test client, so without HTTP or gunicorn):",
+            "Where a hot path's CPU goes (bench/hot_paths.py: the app in the bench process on the same database and Redis,"
+            " one request at a time through Flask's test client, each in its own request context, so without HTTP or gunicorn;"
+            " endpoints interleaved round by round with hello world; CPU attributed by SIGPROF sampling):",
             "",
-            *[hot_paths.describe(label, s, None if i == 0 else spent[0][1]) for i, (label, s) in enumerate(spent)],
+            *[hot_paths.describe(label, s, target) for (label, s), target in zip(checkin_spent, (None, 5, 6), strict=True)],
+            *[hot_paths.describe(label, s, target) for (label, s), target in zip(nearby_spent, (None, 8), strict=True)],
             "",
             "Where the reports' time goes (one in-process run on the reports' database, after a warm-up):",
             "",

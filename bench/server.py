@@ -67,12 +67,15 @@ def _flask(env: dict, *args: str) -> None:
 
 
 @contextlib.contextmanager
-def running_app(workers: int = 2, env: dict | None = None, name: str | None = None, keep: bool = False, prepare=None):
+def running_app(
+    workers: int = 2, env: dict | None = None, name: str | None = None, keep: bool = False, prepare=None, wsgi: str = "wsgi:app"
+):
     """gunicorn on a fresh PostgreSQL database (migrated, reference data, one city staff
     account), in the production configuration unless `env` says otherwise.
 
     keep: the database is kept (created when missing, migrated) and left in place afterwards;
-    `prepare(env)` runs after the migration and before gunicorn starts (a data load)."""
+    `prepare(env)` runs after the migration and before gunicorn starts (a data load).
+    wsgi: what gunicorn serves (the bench's main server adds a naive reference: bench/naive.py)."""
     name = name or f"yizhan_bench_{os.getpid()}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
@@ -107,7 +110,7 @@ def running_app(workers: int = 2, env: dict | None = None, name: str | None = No
             if prepare is not None:
                 prepare(env)
             process = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null", "wsgi:app"],
+                [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null", wsgi],
                 env=env,
                 cwd=ROOT,
                 stdout=subprocess.DEVNULL,

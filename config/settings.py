@@ -9,6 +9,10 @@ DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"  # refused in production
 # The local fake WeChat server's credentials (fake_wechat's defaults): refused in production.
 FAKE_WECHAT_APPID = "wxfake0000000000"
 FAKE_WECHAT_SECRET = "fake-secret"
+# The message push's Token and EncodingAESKey the app and the fake WeChat share in development.
+FAKE_WECHAT_PUSH_TOKEN = "yizhan-fake-push-token"
+FAKE_WECHAT_PUSH_AES_KEY = "YizhanFakeWeChatPushEncodingAESKey123456789"
+WECHAT_PUSH_MODES = ("plain", "compatible", "secure")
 
 # Switches that make the app easier to poke at and must never be on in production.
 DEV_ONLY_SWITCHES = ("DEBUG", "TESTING", "DEMO_DATA_ALLOWED")
@@ -20,7 +24,7 @@ class ConfigError(RuntimeError):
 
 class BaseConfig:
     SECRET_KEY = DEFAULT_SECRET_KEY
-    SQLALCHEMY_DATABASE_URI: str | None = None  # SQLite file in the instance folder if unset
+    SQLALCHEMY_DATABASE_URI: str | None = None  # the private cluster in the instance folder if unset
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Seconds to wait for a new PostgreSQL connection: a database that hangs costs a request
     # this long (then 503 database_unavailable), not gunicorn's worker timeout.
@@ -119,6 +123,16 @@ class BaseConfig:
     WECHAT_API_BASE = "http://127.0.0.1:8100/"
     WECHAT_TIMEOUT = 3.0  # seconds, on every call: a slow WeChat must not hold a worker
 
+    # WeChat's message push to us (app/wechat_push, README "WeChat message push"): the Token, the
+    # EncodingAESKey (43 characters) and the mode (plain, compatible or secure) set in the
+    # mini-program's admin console. A push older or newer than MAX_AGE is refused as a replay.
+    WECHAT_PUSH_TOKEN = FAKE_WECHAT_PUSH_TOKEN
+    WECHAT_PUSH_AES_KEY = FAKE_WECHAT_PUSH_AES_KEY
+    WECHAT_PUSH_MODE = "secure"
+    WECHAT_PUSH_MAX_AGE_SECONDS = 300
+    WECHAT_PUSH_MAX_BYTES = 64 * 1024
+    WECHAT_PUSH_KEEP_DAYS = 7  # the record of processed pushes (no personal data) is pruned after
+
     # The staff console (/console, server-rendered): signed session cookie, CSRF on every form.
     SESSION_COOKIE_NAME = "yizhan_console"
     SESSION_COOKIE_HTTPONLY = True
@@ -147,6 +161,21 @@ class BaseConfig:
     QUALITY_RATING_PRIOR_WEIGHT = 5
     QUALITY_AMENITIES_FULL = 6
 
+    # Background jobs (app/core/jobs, README "Background jobs"): a worker runs this many jobs at
+    # once, beats every HEARTBEAT seconds; a worker silent for STALLED_AFTER seconds is taken for
+    # dead and its jobs are handed back. A failed job waits BASE × 2^attempt seconds (≤ MAX).
+    JOBS_CONCURRENCY = 4
+    JOBS_HEARTBEAT_SECONDS = 10.0
+    JOBS_STALLED_AFTER_SECONDS = 60.0
+    JOBS_POLL_SECONDS = 5.0  # LISTEN/NOTIFY wakes workers at once; this bounds a missed wake-up
+    JOBS_RETRY_BASE_SECONDS = 30.0
+    JOBS_RETRY_MAX_SECONDS = 3600.0
+
+    # Uploaded files (app/core/files, README "Uploaded files"): the folder of the embedded store
+    # (default <instance>/files) and the largest file of each kind.
+    FILES_ROOT: str | None = None
+    FILES_MAX_BYTES = {"plan": 10 * 1024 * 1024, "photo": 5 * 1024 * 1024}
+
     DEBUG = False
     TESTING = False
     DEMO_DATA_ALLOWED = False
@@ -168,6 +197,8 @@ class ProductionConfig(BaseConfig):
     WECHAT_APPID = ""
     WECHAT_SECRET = ""
     WECHAT_API_BASE = "https://api.weixin.qq.com/"
+    WECHAT_PUSH_TOKEN = ""  # unset: every push is refused until the admin console's is given
+    WECHAT_PUSH_AES_KEY = ""
 
 
 CONFIGS = {
@@ -193,6 +224,10 @@ ENV_SETTINGS = {
     "WECHAT_SECRET": "WECHAT_SECRET",
     "WECHAT_API_BASE": "WECHAT_API_BASE",
     "WECHAT_TIMEOUT": "WECHAT_TIMEOUT",
+    "WECHAT_PUSH_TOKEN": "WECHAT_PUSH_TOKEN",
+    "WECHAT_PUSH_AES_KEY": "WECHAT_PUSH_AES_KEY",
+    "WECHAT_PUSH_MODE": "WECHAT_PUSH_MODE",
+    "FILES_ROOT": "FILES_ROOT",
     "CONSOLE_TILE_URL": "CONSOLE_TILE_URL",
     "CONSOLE_TILE_ATTRIBUTION": "CONSOLE_TILE_ATTRIBUTION",
 }
@@ -242,6 +277,12 @@ TUNABLES = {
     "QUALITY_PERIOD_DAYS": int,
     "QUALITY_RATING_PRIOR_WEIGHT": int,
     "QUALITY_AMENITIES_FULL": int,
+    "JOBS_CONCURRENCY": int,
+    "JOBS_HEARTBEAT_SECONDS": float,
+    "JOBS_STALLED_AFTER_SECONDS": float,
+    "JOBS_POLL_SECONDS": float,
+    "JOBS_RETRY_BASE_SECONDS": float,
+    "JOBS_RETRY_MAX_SECONDS": float,
 }
 
 
@@ -291,17 +332,30 @@ def load_config(
         settings["GEO_BOUNDS"] = _geo_bounds_from_env(environ["YIZHAN_GEO_BOUNDS"])
     settings.update(overrides or {})
     settings["WECHAT_TIMEOUT"] = _wechat_timeout(settings["WECHAT_TIMEOUT"])
-    if not settings.get("SQLALCHEMY_DATABASE_URI"):
-        folder = Path(instance_path or "instance")
-        folder.mkdir(parents=True, exist_ok=True)
-        settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{(folder / 'yizhan.sqlite3').resolve()}"
-    settings["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(settings["SQLALCHEMY_DATABASE_URI"])
+    _check_wechat_push(settings)
+    if not settings.get("SQLALCHEMY_DATABASE_URI") and env_name != "production":
+        settings["SQLALCHEMY_DATABASE_URI"] = private_database_url(Path(instance_path or "instance"))
+    settings["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(settings.get("SQLALCHEMY_DATABASE_URI") or "")
     settings["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(settings)
     settings["RATELIMIT_STORAGE_URI"] = settings.get("REDIS_URL") or "memory://"
     settings["RATELIMIT_KEY_PREFIX"] = settings["REDIS_KEY_PREFIX"]
     if env_name == "production":
         check_production(settings)
     return settings
+
+
+def private_database_url(instance: Path) -> str:
+    """The database of the private PostgreSQL cluster in the instance folder, which `make run`
+    starts when no DATABASE_URL is given (scripts/private_postgres.py). It listens on a Unix
+    socket: where the running server's postmaster.pid says, else in its data folder."""
+    pgdata = (instance / "postgres").resolve()
+    socket_dir = pgdata
+    try:
+        lines = (pgdata / "postmaster.pid").read_text().splitlines()
+        socket_dir = Path(lines[4].strip()) if len(lines) > 4 and lines[4].strip() else pgdata
+    except OSError:
+        pass
+    return f"postgresql://postgres@/yizhan?host={socket_dir}"
 
 
 def _normalise_database_url(url: str) -> str:
@@ -334,6 +388,24 @@ def _wechat_timeout(value) -> float:
     return timeout
 
 
+def _check_wechat_push(settings: Mapping) -> None:
+    if settings["WECHAT_PUSH_MODE"] not in WECHAT_PUSH_MODES:
+        raise ConfigError(f"WECHAT_PUSH_MODE must be one of {', '.join(WECHAT_PUSH_MODES)}")
+    key = settings.get("WECHAT_PUSH_AES_KEY") or ""
+    if settings.get("WECHAT_PUSH_TOKEN") and settings["WECHAT_PUSH_MODE"] != "plain" and len(key) != 43:
+        raise ConfigError("WECHAT_PUSH_AES_KEY must be the 43-character EncodingAESKey (or WECHAT_PUSH_MODE=plain)")
+
+
+def _wechat_push_problems(settings: Mapping) -> list[str]:
+    """Unset, the push endpoint refuses every push; set, it must not be the fake's (public) pair."""
+    problems = []
+    if settings.get("WECHAT_PUSH_TOKEN") == FAKE_WECHAT_PUSH_TOKEN:
+        problems.append("WECHAT_PUSH_TOKEN must be the admin console's message push Token, not the fake's")
+    if settings.get("WECHAT_PUSH_AES_KEY") == FAKE_WECHAT_PUSH_AES_KEY:
+        problems.append("WECHAT_PUSH_AES_KEY must be the admin console's EncodingAESKey, not the fake's")
+    return problems
+
+
 def _wechat_problems(settings: Mapping) -> list[str]:
     problems = []
     if not settings.get("WECHAT_APPID") or not settings.get("WECHAT_SECRET"):
@@ -352,10 +424,13 @@ def check_production(settings: Mapping) -> None:
     elif len(settings["SECRET_KEY"]) < 32:
         problems.append("SECRET_KEY must be at least 32 characters")
     problems += [f"{name} must be off in production" for name in DEV_ONLY_SWITCHES if settings.get(name)]
+    if not settings.get("SQLALCHEMY_DATABASE_URI"):
+        problems.append("DATABASE_URL must be set (a PostgreSQL URL)")
     if not str(settings.get("PUBLIC_BASE_URL", "")).startswith("https://"):
         problems.append("PUBLIC_BASE_URL must be the https:// address printed on the signs")
     if settings.get("SIGN_SECRET") and len(settings["SIGN_SECRET"]) < 32:
         problems.append("SIGN_SECRET must be at least 32 characters")
     problems += _wechat_problems(settings)
+    problems += _wechat_push_problems(settings)
     if problems:
         raise ConfigError("refusing to start in production: " + "; ".join(problems))

@@ -21,7 +21,7 @@ def create_app(appid: str | None = None, secret: str | None = None, devtools_ope
     """`devtools_openid`: development only — codes the fake never minted (WeChat DevTools'
     own wx.login) log in as this openid (fake_wechat/state.py). Never from the environment, so
     the tests' fake always refuses unknown codes."""
-    from fake_wechat import control, wechat_api
+    from fake_wechat import control, push, wechat_api
 
     app = Flask(__name__)
     app.json.ensure_ascii = False
@@ -30,6 +30,8 @@ def create_app(appid: str | None = None, secret: str | None = None, devtools_ope
     app.extensions["fake_wechat"] = State(appid, secret, devtools_start=devtools_openid)
     app.register_blueprint(wechat_api.bp)
     app.register_blueprint(control.bp)
+    app.extensions["fake_wechat_push"] = push.PushState()
+    app.register_blueprint(push.control_bp)  # media_check_async and the message push
     return app
 
 

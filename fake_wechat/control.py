@@ -158,4 +158,5 @@ def stats():
 def reset():
     """Forget everything: codes, tokens, verdicts, consents, messages, faults, counters, clock."""
     state().reset()
+    current_app.extensions["fake_wechat_push"].reset()  # fake_wechat/push.py
     return "", 204

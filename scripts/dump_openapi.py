@@ -14,7 +14,8 @@ from app import create_app
 
 
 def main() -> None:
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    # Never connected: the document needs no database.
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://root@127.0.0.1:1/none"})
     with app.app_context():
         spec = app.spec
     json.dump(spec, sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)

@@ -1,6 +1,7 @@
-"""Test fixtures. Every database test runs twice: on SQLite (the embedded default) and on
-PostgreSQL with Redis (production's parts). Each run creates its own databases and drops them;
-each test runs in a transaction that is rolled back."""
+"""Test fixtures. Every database test runs once, on PostgreSQL with Redis (production's parts,
+and the only engine): each run creates its own database and Redis key prefix and drops them; each
+test runs in a transaction that is rolled back. A missing PostgreSQL or Redis stops the run at
+once with what is missing (tests fail, they never skip)."""
 
 from __future__ import annotations
 
@@ -17,50 +18,28 @@ from app.services.reference import load_reference_data
 from tests import services
 
 RUN_ID = f"yizhan_test_{os.getpid()}"
-_backends: list[str] = []
 
 
 def pytest_configure(config):
-    _backends[:] = ["sqlite"]
+    # YIZHAN_REQUIRE_SERVICES=1 (CI) and a plain run alike: without the services nothing can run.
     problems = [p for p in (services.postgres_problem(), services.redis_problem()) if p]
-    if problems and services.services_required():
-        raise pytest.UsageError("YIZHAN_REQUIRE_SERVICES=1 but a required service is down:\n  " + "\n  ".join(problems))
     if problems:
-        config.issue_config_time_warning(pytest.PytestWarning("running on SQLite only: " + "; ".join(problems)), stacklevel=2)
-    else:
-        _backends.append("postgresql")
-
-
-def pytest_collection_modifyitems(config, items):
-    """Tests marked needs_postgres (live gunicorn on PostgreSQL) leave the run, with the warning
-    above, where PostgreSQL is missing and not required; where it is required they run."""
-    if "postgresql" in _backends:
-        return
-    kept = [item for item in items if "needs_postgres" not in item.keywords]
-    config.hook.pytest_deselected(items=[item for item in items if "needs_postgres" in item.keywords])
-    items[:] = kept
+        raise pytest.UsageError("a required service is down:\n  " + "\n  ".join(problems))
 
 
 def pytest_report_header(config):
-    return f"yizhan backends: {', '.join(_backends)} (run id {RUN_ID})"
-
-
-def pytest_generate_tests(metafunc):
-    """Every database test runs on each backend; a module may narrow that with BACKENDS."""
-    if "backend" in metafunc.fixturenames:
-        wanted = getattr(metafunc.module, "BACKENDS", _backends)
-        metafunc.parametrize("backend", [b for b in _backends if b in wanted], scope="session")
+    return f"yizhan: PostgreSQL {services.PG_ADMIN_URL}, Redis {services.REDIS_TEST_URL} (run id {RUN_ID})"
 
 
 @pytest.fixture(scope="session")
-def app(backend, tmp_path_factory, fake_wechat):
-    """A migrated, reference-loaded database of the backend, and an app on it."""
-    overrides = {"REDIS_KEY_PREFIX": RUN_ID, "WECHAT_API_BASE": fake_wechat}
-    if backend == "postgresql":
-        overrides["SQLALCHEMY_DATABASE_URI"] = services.create_database(RUN_ID)
-        overrides["REDIS_URL"] = services.REDIS_TEST_URL
-    else:
-        overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path_factory.mktemp('db') / 'yizhan.sqlite3'}"
+def app(tmp_path_factory, fake_wechat):
+    """A migrated, reference-loaded PostgreSQL database, and an app on it."""
+    overrides = {
+        "REDIS_KEY_PREFIX": RUN_ID,
+        "WECHAT_API_BASE": fake_wechat,
+        "SQLALCHEMY_DATABASE_URI": services.create_database(RUN_ID),
+        "REDIS_URL": services.REDIS_TEST_URL,
+    }
     application = create_app("testing", overrides)
     with application.app_context():
         upgrade()
@@ -69,9 +48,28 @@ def app(backend, tmp_path_factory, fake_wechat):
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
-    if backend == "postgresql":
-        services.drop_database(RUN_ID)
-        services.delete_redis_keys(RUN_ID)
+    services.drop_database(RUN_ID)
+    services.delete_redis_keys(RUN_ID)
+
+
+@pytest.fixture
+def make_app(app):
+    """create_app with a test's own settings (a dead Redis, no database, …). The extensions are
+    module-level objects that init_app rebinds to the newest app, so their state is put back for
+    the session's app afterwards: otherwise later tests would run on this one's Redis."""
+    from app import extensions
+
+    names = ("limiter", "redis_store", "wechat", "blob_cache", "geo_index", "plain_db", "checkin_limits")
+    bound = [getattr(extensions, name) for name in names]
+    saved = [dict(vars(obj)) for obj in bound]
+
+    def make(overrides, env_name="testing"):
+        return create_app(env_name, overrides)
+
+    yield make
+    for obj, state in zip(bound, saved, strict=True):
+        vars(obj).clear()
+        vars(obj).update(state)
 
 
 @pytest.fixture
@@ -227,7 +225,7 @@ def wx(fake_wechat):
 @pytest.fixture(scope="module", params=["redis", "redis-unreachable"])
 def live(request, fake_wechat):
     """gunicorn (two workers) on a fresh PostgreSQL database, with Redis up or unreachable;
-    for modules marked needs_postgres. See tests/live.py."""
+    for the live modules. See tests/live.py."""
     from bench.server import running_app
     from tests.live import DEAD_REDIS, live_env
 

@@ -9,10 +9,8 @@ import redis
 
 PG_ADMIN_URL = os.environ.get("YIZHAN_TEST_PG", "postgresql://root@127.0.0.1:5432/test")
 REDIS_TEST_URL = os.environ.get("YIZHAN_TEST_REDIS", "redis://127.0.0.1:6379/0")
-
-
-def services_required() -> bool:
-    return os.environ.get("YIZHAN_REQUIRE_SERVICES") == "1"
+# For throwaway apps whose test never reaches the database: nothing listens there.
+NO_DATABASE = "postgresql+psycopg://root@127.0.0.1:1/none"
 
 
 def postgres_problem() -> str | None:

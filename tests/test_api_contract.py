@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from app import create_app
+from tests.services import NO_DATABASE
 
 SPEC = "/api/openapi.json"
 UNDOCUMENTED = {"/api/openapi.json", "/api/docs", "/docs/oauth2-redirect", "/static/<path:filename>"}
@@ -102,26 +102,23 @@ def test_miniprogram_blueprint_is_mounted(client):
     assert client.get("/api/mp/v1/ping").get_json() == {"status": "ok"}
 
 
-def test_healthz_reports_redis_down_as_degraded(tmp_path):
-    app = create_app(
-        "testing",
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'h.sqlite3'}", "REDIS_URL": "redis://127.0.0.1:1/0"},
-    )
-    body = app.test_client().get("/healthz").get_json()
+def test_healthz_reports_redis_down_as_degraded(app, make_app):
+    degraded = make_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": "redis://127.0.0.1:1/0"})
+    body = degraded.test_client().get("/healthz").get_json()
     assert body["status"] == "degraded"
     assert body["redis"] == {"ok": False, "configured": True}
     assert body["database"]["ok"] is True
 
 
-def test_healthz_reports_database_down(tmp_path):
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://root@127.0.0.1:1/none"})
+def test_healthz_reports_database_down(make_app):
+    app = make_app({"SQLALCHEMY_DATABASE_URI": NO_DATABASE})
     r = app.test_client().get("/healthz")
     assert r.status_code == 503
     assert r.get_json()["status"] == "down"
 
 
-def test_database_down_answers_503_with_retry_after(tmp_path):
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://root@127.0.0.1:1/none"})
+def test_database_down_answers_503_with_retry_after(make_app):
+    app = make_app({"SQLALCHEMY_DATABASE_URI": NO_DATABASE})
     r = app.test_client().post("/api/staff/v1/auth/login", json={"username": "a", "password": "b"})
     assert r.status_code == 503
     assert r.headers["Retry-After"]

@@ -116,17 +116,14 @@ def test_successful_logins_do_not_count_towards_the_lock(client, fc_staff):
     assert login(client, "fc.staff").status_code == 200
 
 
-def test_lock_uses_the_configured_storage(app, backend):
-    assert app.config["RATELIMIT_STORAGE_URI"].startswith("redis://" if backend == "postgresql" else "memory://")
+def test_lock_uses_the_configured_storage(app):
+    assert app.config["RATELIMIT_STORAGE_URI"].startswith("redis://")
 
 
-def test_rate_limit_counters_live_under_the_apps_prefix(app, client, fc_staff, backend):
+def test_rate_limit_counters_live_under_the_apps_prefix(app, client, fc_staff):
     """Clearing the limits (limiter.reset(), after every test) clears this app's counters only:
     with limits' bare default prefix ("LIMITS:") every test run sharing a Redis wiped the
     others' counters mid-test, and their lock-outs never came."""
-    if backend != "postgresql":
-        assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"  # the process's own
-        return
     import redis
 
     from app.extensions import limiter

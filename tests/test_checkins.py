@@ -285,15 +285,14 @@ def test_a_station_not_yet_built_is_refused(worker_api, app_ctx):
     assert visits(station) == 0
 
 
-def test_per_ip_limits_see_the_client_behind_a_trusted_proxy(tmp_path, fake_wechat):
+def test_per_ip_limits_see_the_client_behind_a_trusted_proxy(make_app, fake_wechat):
     """With TRUSTED_PROXIES=1 the limiter keys on X-Forwarded-For, so one busy address behind the
     proxy does not exhaust everyone's allowance."""
-    from app import create_app
+    from tests.services import NO_DATABASE
 
-    app = create_app(
-        "testing",
+    app = make_app(
         {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+            "SQLALCHEMY_DATABASE_URI": NO_DATABASE,  # the WeChat step refuses first
             "TRUSTED_PROXIES": 1,
             "MP_SESSION_LIMIT_PER_IP": "2 per minute",
             "WECHAT_API_BASE": fake_wechat,

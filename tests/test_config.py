@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "PUBLIC_BASE_URL": "https://yizhan.example.cn",
     "WECHAT_APPID": "wx1234567890abcdef",
     "WECHAT_SECRET": "0123456789abcdef0123456789abcdef",
+    "DATABASE_URL": "postgresql://yizhan@db-host/yizhan",
 }
 
 
@@ -47,10 +48,25 @@ def test_create_app_refuses_unsafe_production(monkeypatch):
 
 def test_embedded_defaults_without_configuration(tmp_path):
     settings = load_config("development", environ={}, instance_path=str(tmp_path))
-    assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'yizhan.sqlite3'}"
+    # The private PostgreSQL cluster `make run` starts in the instance folder, on its socket.
+    assert settings["SQLALCHEMY_DATABASE_URI"] == f"postgresql+psycopg://postgres@/yizhan?host={tmp_path / 'postgres'}"
     assert settings["REDIS_URL"] is None
     assert settings["RATELIMIT_STORAGE_URI"] == "memory://"
     assert settings["SECRET_KEY"] == DEFAULT_SECRET_KEY
+
+
+def test_private_cluster_is_found_where_its_server_says(tmp_path):
+    pgdata = tmp_path / "postgres"
+    pgdata.mkdir()
+    (pgdata / "postmaster.pid").write_text("4242\n/x\n1700000000\n5432\n/run/short-socket\n\n1 2\nready\n")
+    settings = load_config("development", environ={}, instance_path=str(tmp_path))
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://postgres@/yizhan?host=/run/short-socket"
+
+
+def test_production_needs_a_database_url(tmp_path):
+    environ = {k: v for k, v in PRODUCTION_ENV.items() if k != "DATABASE_URL"}
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        load_config("production", environ=environ, instance_path=str(tmp_path))
 
 
 def test_environment_selects_postgresql_and_redis(tmp_path):

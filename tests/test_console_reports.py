@@ -22,7 +22,7 @@ def visits(app_ctx):
     yx = StationFactory(code="YX0001", name="游仙东津路驿站", district_code="YX", lat=31.4765, lng=104.779)
     for station, n in ((fc, 3), (yx, 5)):
         for _ in range(n):
-            rollups.record_visit(CheckInFactory(station=station, worker=WorkerFactory()), station)
+            rollups.record_visit(CheckInFactory(station=station, worker=WorkerFactory()))
     db.session.commit()
     return fc, yx
 

@@ -373,7 +373,7 @@ def other_district(app_ctx, fc_staff):
     own = StationFactory(code=OWN["code"], name=OWN["name"], district_code="YX", address="绵阳市游仙区东津路", lat=31.4765, lng=104.779)
     for station, n in ((other, OTHER_VISITS), (own, OWN_VISITS)):
         for _ in range(n):
-            rollups.record_visit(CheckInFactory(station=station, worker=WorkerFactory()), station)
+            rollups.record_visit(CheckInFactory(station=station, worker=WorkerFactory()))
     checkins = db.session.scalars(sa.select(CheckIn).where(CheckIn.station_id == other.id).order_by(CheckIn.id)).all()
     for visit, status in zip(checkins, ("review", "published"), strict=False):
         rating = Rating(checkin_id=visit.id, station_id=other.id, worker_id=visit.worker_id, score=2, comment=OTHER["comment"])

@@ -15,7 +15,6 @@ from app.models import CheckIn, Investment, Rating, Station, StationKeeper, Stat
 from app.models.visit import COMMENT_PUBLISHED, COMMENT_REVIEW, SOURCE_MANUAL, SOURCE_SCAN
 from app.services import demo_activity
 
-BACKENDS = ("postgresql",)  # seeding takes a while; the production database is the one that matters
 NOW = datetime(2026, 6, 17, 8, 30, tzinfo=UTC)  # Wednesday 17 June 2026, 16:30 in China
 
 

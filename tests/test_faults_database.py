@@ -18,8 +18,6 @@ from tests import services
 from tests.faults.tcp_proxy import TcpProxy
 from tests.live import checkin_rows, live_env, new_station, staff_headers, worker_headers
 
-pytestmark = pytest.mark.needs_postgres
-
 CONNECT_TIMEOUT = 2  # YIZHAN_DB_CONNECT_TIMEOUT for the app under test
 FAST = CONNECT_TIMEOUT + 3  # no answer during an outage may take longer than this
 

@@ -18,8 +18,6 @@ from tests.faults.private_redis import PrivateRedis
 from tests.faults.tcp_proxy import TcpProxy
 from tests.live import live_env, new_station, worker_headers
 
-pytestmark = pytest.mark.needs_postgres
-
 STREAM = 48
 SLOW = 5.0  # no check-in may take longer than this, Redis or not
 FAR = {"lat": 31.5200, "lng": 104.6800}  # a spot ~8 km from the stream's station

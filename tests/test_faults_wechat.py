@@ -16,8 +16,6 @@ from tests import services
 from tests.live import live_env, new_station, worker_headers
 from tests.wechat_server import FakeWeChat
 
-pytestmark = pytest.mark.needs_postgres
-
 TIMEOUT = 1.0  # WECHAT_TIMEOUT of the app under test
 FAST = TIMEOUT + 2.0  # the longest any answer may take while WeChat is slow or down
 SESSION = "sns/jscode2session"

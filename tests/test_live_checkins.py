@@ -7,14 +7,12 @@ import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 import requests
 
 from bench.server import BIN, ROOT
 from tests.live import checkin_rows, new_station, worker_headers
 from tests.services import REDIS_TEST_URL
 
-pytestmark = pytest.mark.needs_postgres
 CONCURRENT = 50
 
 

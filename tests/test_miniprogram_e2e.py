@@ -16,8 +16,6 @@ from tests import services
 from tests.conftest import RUN_ID
 from tests.live import live_env
 
-pytestmark = pytest.mark.needs_postgres
-
 MINIPROGRAM = ROOT / "miniprogram"
 JEST = MINIPROGRAM / "node_modules" / ".bin" / "jest"
 STAFF_USER, STAFF_PASSWORD = "mp.e2e.fc", "mp-e2e-password-0123"

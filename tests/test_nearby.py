@@ -1,5 +1,5 @@
-"""Nearby stations over HTTP, on both backends: SQLite answers from a bounding-box query, PostgreSQL
-with Redis from the Redis GEO index. Ordering, distances, the radius, filters, pages, refusals,
+"""Nearby stations over HTTP: from the Redis GEO index, or a bounding-box query where Redis is
+missing or failing. Ordering, distances, the radius, filters, pages, refusals,
 and the index kept current by the staff API's changes, rebuilt when lost, bypassed when Redis fails.
 
 Redis outlives each test's rolled-back transaction: tests that make stations with factories (no
@@ -476,10 +476,6 @@ def test_the_sql_path_finds_exactly_the_stations_within_the_radius(mianyang):
 
 def test_redis_and_sql_give_the_same_stations_in_the_same_order(app, mianyang):
     stations, points = mianyang
-    if redis_client(app) is None:  # SQLite: no Redis; every search takes the SQL path
-        assert geo_index.rebuild() is None
-        assert all(answer(geo_index.nearest, *p) == answer(geo_index.nearest_by_sql, *p) for p in points)
-        return
     assert geo_index.rebuild() == len(stations) - 20
     compared = 0
     for lat, lng, radius in points:

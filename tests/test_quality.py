@@ -38,7 +38,7 @@ def visit(station, at, *, manual=None):
         v = CheckInFactory(station=station, worker=None, source="manual", headcount=manual, dedupe_bucket=None, checked_in_at=at)
     else:
         v = CheckInFactory(station=station, worker=WorkerFactory(), checked_in_at=at)
-    rollups.record_visit(v, station)
+    rollups.record_visit(v)
     db.session.commit()
     return v
 

@@ -38,7 +38,7 @@ def add_visit(station, at: datetime, *, manual: int | None = None):
         visit = CheckInFactory(station=station, worker=None, source="manual", headcount=manual, dedupe_bucket=None, checked_in_at=at)
     else:
         visit = CheckInFactory(station=station, worker=WorkerFactory(), checked_in_at=at)
-    rollups.record_visit(visit, station)
+    rollups.record_visit(visit)
     db.session.commit()
     return visit
 

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from app.core import clock as app_clock
 from app.extensions import db
-from app.models import VisitDayDistrict, VisitDayStation, VisitDayWorkers
+from app.models import VisitDayDistrict, VisitDayStation, VisitDayWorkers, VisitMonthWorkers
 from app.services import rollups, visit_counts, visit_report
 from app.services.actor import CLI_ACTOR
 from app.services.sign_tokens import url_for_sign
@@ -145,6 +145,9 @@ def test_verify_finds_a_tampered_rollup_and_rebuild_repairs_it(visits, app):
     db.session.execute(sa.update(VisitDayDistrict).where(VisitDayDistrict.district_code == "FC").values(visits=VisitDayDistrict.visits + 1))
     db.session.execute(sa.delete(VisitDayWorkers).where(VisitDayWorkers.scope == "city"))
     db.session.add(VisitDayStation(day=date(2025, 2, 2), station_id=1, source="scan", worker_group="", district_code="FC", visits=7))
+    db.session.execute(
+        sa.update(VisitMonthWorkers).where(VisitMonthWorkers.scope == "district").values(new_year=VisitMonthWorkers.new_year + 1)
+    )
     db.session.flush()
     found = rollups.verify()
     assert {(d.table, d.kind) for d in found} >= {
@@ -152,6 +155,8 @@ def test_verify_finds_a_tampered_rollup_and_rebuild_repairs_it(visits, app):
         ("visit_day_district", "extra"),
         ("visit_day_workers", "missing"),
         ("visit_day_station", "extra"),
+        ("visit_month_district", "extra"),  # the monthly sums of the tampered days
+        ("visit_month_workers", "extra"),
     }
     runner = app.test_cli_runner()
     result = runner.invoke(args=["reports", "verify"])

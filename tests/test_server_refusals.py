@@ -17,7 +17,6 @@ from tests.conftest import RUN_ID
 from tests.live import checkin_rows, live_env, new_station, staff_headers, worker_headers
 from tests.services import REDIS_TEST_URL
 
-pytestmark = pytest.mark.needs_postgres
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LONG = "x" * 5000  # gunicorn's limit_request_line is 4094 bytes
 BIG_HEADER = "y" * 9000  # limit_request_field_size is 8190 bytes

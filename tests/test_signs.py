@@ -9,10 +9,10 @@ from urllib.parse import quote
 import pytest
 from pypdf import PdfReader
 
-from app import create_app
 from app.services import sign_tokens
 from tests import sign_checks
 from tests.factories import StationFactory
+from tests.services import NO_DATABASE
 
 STATIONS = "/api/staff/v1/stations"
 RED, GOLD = (0.0, 1.0, 1.0, 0.1), (0.0, 0.1, 1.0, 0.0)
@@ -256,11 +256,10 @@ def test_scan_page_refusals_are_clear_pages(client, fc_api, app_ctx, change, sta
     assert "Traceback" not in r.get_data(as_text=True)
 
 
-def test_wechat_verification_file_is_served(tmp_path):
-    app = create_app(
-        "testing",
+def test_wechat_verification_file_is_served(make_app):
+    app = make_app(
         {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'v.sqlite3'}",
+            "SQLALCHEMY_DATABASE_URI": NO_DATABASE,  # a static file: no database involved
             "WECHAT_JUMP_VERIFY_FILE": "a1b2c3d4.txt",
             "WECHAT_JUMP_VERIFY_CONTENT": "0123456789abcdef",
         },

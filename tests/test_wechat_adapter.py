@@ -130,12 +130,15 @@ def test_wrong_credentials_are_a_configuration_error(app, wx):
     assert caught.value.errcode == 40125
 
 
-def test_token_is_shared_through_redis_when_configured(app, backend, wx):
+@pytest.mark.parametrize("with_redis", [True, False], ids=["redis", "in-process"])
+def test_token_is_shared_through_redis_when_configured(app, make_app, wx, with_redis):
+    if not with_redis:  # the same app without Redis: each process keeps its own token
+        app = make_app({**{k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "WECHAT_API_BASE")}, "REDIS_URL": None})
     wx.login_code("o-rater")
     first, second = WeChatGateway.from_app(app), WeChatGateway.from_app(app)
     first.check_text("你好", "o-rater")
     second.check_text("你好", "o-rater")
-    if backend == "postgresql":  # Redis: one token for every worker
+    if with_redis:  # Redis: one token for every worker
         assert app.extensions["redis_store"].client.get(token_key(app)) is not None
         assert wx.stats()["token_fetches"] == 1
     else:  # in-process store: each process fetches its own
@@ -312,6 +315,7 @@ PRODUCTION_ENV = {
     "PUBLIC_BASE_URL": "https://yizhan.example.cn",
     "WECHAT_APPID": "wx1234567890abcdef",
     "WECHAT_SECRET": "0123456789abcdef0123456789abcdef",
+    "DATABASE_URL": "postgresql://yizhan@db-host/yizhan",
 }
 
 

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-import pytest
 import requests
 
 from tests.live import checkin_rows, new_station, staff_headers, worker_headers
 from tests.wechat_server import FakeWeChat
-
-pytestmark = pytest.mark.needs_postgres
 
 
 def test_the_whole_loop(live, fake_wechat, request):

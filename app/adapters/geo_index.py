@@ -116,6 +116,21 @@ class GeoIndex:
             log.info("geo index: being rebuilt elsewhere; answering from SQL")
         return self.nearest_by_sql(lat, lng, radius_m, limit)
 
+    def candidates(self, lat: float, lng: float, radius_m: float, limit: int) -> list[str] | None:
+        """The codes Redis proposes for a search (a little more than the radius and the limit;
+        the database has the last word), or None where the search must use the database's
+        bounding box instead: no Redis, Redis failing, or its index being rebuilt elsewhere."""
+        if self._client() is None or time.monotonic() < self._redis_paused_until:
+            return None
+        try:
+            return self._redis_candidates(lat, lng, radius_m, limit)
+        except redis.RedisError:
+            self._redis_paused_until = time.monotonic() + REDIS_PAUSE_SECONDS
+            log.warning("geo index: Redis failed during a nearby query; answering from SQL", exc_info=True)
+        except IndexNotReady:
+            log.info("geo index: being rebuilt elsewhere; answering from SQL")
+        return None
+
     def nearest_by_sql(self, lat: float, lng: float, radius_m: float, limit: int) -> list[Hit]:
         lat_min, lat_max, lng_min, lng_max = bounding_box(lat, lng, radius_m)
         in_box = sa.and_(Station.lat.between(lat_min, lat_max), Station.lng.between(lng_min, lng_max))
@@ -123,6 +138,12 @@ class GeoIndex:
 
     def nearest_by_redis(self, lat: float, lng: float, radius_m: float, limit: int) -> list[Hit]:
         """Raises redis.RedisError, or IndexNotReady when it cannot be rebuilt right now."""
+        codes = self._redis_candidates(lat, lng, radius_m, limit)
+        if not codes:
+            return []
+        return self._exact(lat, lng, radius_m, limit, Station.code.in_(codes))
+
+    def _redis_candidates(self, lat: float, lng: float, radius_m: float, limit: int) -> list[str]:
         client = self._client()
         self._ensure_ready(client)
         members = client.geosearch(
@@ -134,10 +155,7 @@ class GeoIndex:
             sort="ASC",
             count=limit + REDIS_COUNT_SLACK,
         )
-        codes = [m.decode() if isinstance(m, bytes) else m for m in members]
-        if not codes:
-            return []
-        return self._exact(lat, lng, radius_m, limit, Station.code.in_(codes))
+        return [m.decode() if isinstance(m, bytes) else m for m in members]
 
     def _exact(self, lat: float, lng: float, radius_m: float, limit: int, where) -> list[Hit]:
         # The database has the last word: a member Redis still holds for a station since retired

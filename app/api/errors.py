@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.adapters.wechat import WeChatCodeInvalid, WeChatRateLimited, WeChatRejected, WeChatUnavailable, WeChatUserBlocked
-from app.errors import AuthenticationFailed, Conflict, DomainError, Forbidden, Gone, InvalidInput, Misconfigured, NotFound
+from app.errors import AuthenticationFailed, Conflict, DomainError, Forbidden, Gone, InvalidInput, Misconfigured, NotFound, RateLimited
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,7 @@ DOMAIN_STATUS = {
     WeChatRejected: 502,
     WeChatCodeInvalid: 401,
     WeChatRateLimited: 429,
+    RateLimited: 429,
     WeChatUserBlocked: 403,
 }
 

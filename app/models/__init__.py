@@ -13,7 +13,7 @@ from app.models.reference import (
     SixHasItem,
     WorkerGroup,
 )
-from app.models.rollup import VisitDayDistrict, VisitDayService, VisitDayStation, VisitDayWorkers
+from app.models.rollup import VisitDayDistrict, VisitDayService, VisitDayStation, VisitDayWorkers, VisitMonthDistrict, VisitMonthWorkers
 from app.models.staff import StaffAccount
 from app.models.station import Inspection, Station
 from app.models.visit import CheckIn, IdempotencyRecord, Rating
@@ -44,6 +44,8 @@ __all__ = [
     "VisitDayService",
     "VisitDayStation",
     "VisitDayWorkers",
+    "VisitMonthDistrict",
+    "VisitMonthWorkers",
     "Worker",
     "WorkerGroup",
 ]

@@ -8,7 +8,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
 from app.core import clock
 
-# Stable constraint names, so migrations read the same on SQLite and PostgreSQL.
+# Stable constraint names, so migrations name what they create predictably.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -17,7 +17,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
+JSONType = JSONB()
 
 
 def utcnow() -> datetime:
@@ -27,8 +27,8 @@ def utcnow() -> datetime:
 
 
 class UTCDateTime(sa.types.TypeDecorator):
-    """Aware UTC datetimes in and out on every backend: SQLite keeps no zone and would hand
-    back naive values, PostgreSQL hands back its session zone."""
+    """Aware UTC datetimes in and out: PostgreSQL hands back its session's zone, and a naive
+    value a caller passes is taken as UTC."""
 
     impl = sa.DateTime(timezone=True)
     cache_ok = True

@@ -43,7 +43,6 @@ class StationKeeper(Base):
             "worker_id",
             unique=True,
             postgresql_where=sa.text("revoked_at IS NULL"),
-            sqlite_where=sa.text("revoked_at IS NULL"),
         ),
     )
 

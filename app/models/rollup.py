@@ -12,6 +12,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
 
+# Each rollup row is split over this many shards (the visit's id modulo SHARDS, chosen by the
+# database function yizhan_record_visit): concurrent check-ins of one day then seldom wait on
+# one another's row lock until commit. Readers always sum rows, so they sum the shards too.
+SHARDS = 8
+
 
 class VisitDayStation(Base):
     """Visits (sum of headcount) per day, station, source and worker group."""
@@ -23,6 +28,7 @@ class VisitDayStation(Base):
     station_id: Mapped[int] = mapped_column(primary_key=True)  # no FK: rebuilt wholesale, kept lean
     source: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
     worker_group: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    shard: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True, default=0, server_default="0")  # see SHARDS
     district_code: Mapped[str] = mapped_column(sa.String(8))  # a station never changes district
     visits: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
@@ -36,6 +42,7 @@ class VisitDayDistrict(Base):
     district_code: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
     source: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
     worker_group: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    shard: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True, default=0, server_default="0")  # see SHARDS
     visits: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
@@ -51,6 +58,7 @@ class VisitDayService(Base):
     service: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     source: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
     worker_group: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    shard: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True, default=0, server_default="0")  # see SHARDS
     visits: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
@@ -68,9 +76,40 @@ class VisitDayWorkers(Base):
     day: Mapped[date] = mapped_column(primary_key=True)
     scope: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
     scope_key: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    shard: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True, default=0, server_default="0")  # see SHARDS
     district_code: Mapped[str] = mapped_column(sa.String(8))  # the district's or station's; '' for the city
     new_day: Mapped[int] = mapped_column(default=0)
     new_week: Mapped[int] = mapped_column(default=0)
+    new_month: Mapped[int] = mapped_column(default=0)
+    new_quarter: Mapped[int] = mapped_column(default=0)
+    new_year: Mapped[int] = mapped_column(default=0)
+
+
+class VisitMonthDistrict(Base):
+    """visit_day_district summed by calendar month (`month` is its first day): what a report by
+    month, quarter or year over whole months reads, 30 times fewer rows."""
+
+    __tablename__ = "visit_month_district"
+
+    month: Mapped[date] = mapped_column(primary_key=True)
+    district_code: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    source: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    worker_group: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    shard: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True, default=0, server_default="0")  # see SHARDS
+    visits: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+class VisitMonthWorkers(Base):
+    """visit_day_workers' city and district rows summed by calendar month: new_month, new_quarter
+    and new_year stay additive (a month lies within one quarter and one year)."""
+
+    __tablename__ = "visit_month_workers"
+
+    month: Mapped[date] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    scope_key: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    shard: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True, default=0, server_default="0")  # see SHARDS
+    district_code: Mapped[str] = mapped_column(sa.String(8))
     new_month: Mapped[int] = mapped_column(default=0)
     new_quarter: Mapped[int] = mapped_column(default=0)
     new_year: Mapped[int] = mapped_column(default=0)

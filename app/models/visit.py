@@ -28,7 +28,7 @@ class CheckIn(Base):
         sa.Index("ix_checkins_worker_time", "worker_id", "checked_in_at"),
     )
 
-    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True)
     station_id: Mapped[int] = mapped_column(sa.ForeignKey("stations.id"))
     worker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workers.id"))
     source: Mapped[str] = mapped_column(sa.String(8), default=SOURCE_SCAN)

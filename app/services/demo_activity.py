@@ -8,7 +8,7 @@ calls, so every report and rollup agrees with the raw rows (`flask reports verif
   Replayed in time order through `checkins.check_in(at=…)` (dedupe window, opening hours,
   signatures and rollups as for a real scan).
   About 6,000 visits: the check-in service takes a few milliseconds each, and the demo must stay
-  well under a minute for `make run` (measured: 17 s on SQLite, 31 s on PostgreSQL, 2 busy cores).
+  well under a minute for `make run` (measured: 31 s on PostgreSQL, 2 busy cores).
 - About one visit in eight is rated (`ratings.rate_visit(at=…)`); some ratings carry a comment,
   which WeChat's content check sees as for a real one (with WeChat unreachable, as while
   `make run` seeds before the fake starts, comments are held for review); staff approve those
@@ -223,7 +223,7 @@ def _visits(stations: list[Site], cast: Cast, today: date, now: datetime, rnd: r
             continue
         visits += result.created
         if result.created and (planned.worker is cast.demo_worker or rnd.random() < RATED_SHARE):
-            rated += _rate(planned.worker, result.checkin, now, rnd)
+            rated += _rate(planned.worker, result, now, rnd)
     return visits, rated
 
 
@@ -279,7 +279,7 @@ def _location(station: Site, rnd: random.Random) -> dict | None:
     return {"lat": station.lat + rnd.uniform(-0.001, 0.001), "lng": station.lng + rnd.uniform(-0.001, 0.001), "datum": "gcj02"}
 
 
-def _rate(person: Person, visit: CheckIn, now: datetime, rnd: random.Random) -> int:
+def _rate(person: Person, visit: checkins.CheckInAnswer, now: datetime, rnd: random.Random) -> int:
     at = visit.checked_in_at + timedelta(minutes=rnd.randint(2, 40))
     if at >= now:
         return 0
@@ -302,17 +302,15 @@ def _rate(person: Person, visit: CheckIn, now: datetime, rnd: random.Random) -> 
 def _fast_commits() -> Iterator[None]:
     """The services commit every visit; for the demo, PostgreSQL need not wait for each to
     reach the disk (a crash could lose the last few demo rows, never leave them inconsistent).
-    SET lasts for the connection, which the single-threaded seeding keeps reusing."""
-    postgres = db.session.get_bind().dialect.name == "postgresql"
-    if postgres:
-        db.session.execute(sa.text("SET synchronous_commit TO off"))
-        db.session.commit()
+    SET lasts for the connection, which the single-threaded seeding keeps reusing. (Check-ins
+    commit on their own plain connection, app/adapters/plain_db.py, which keeps the default.)"""
+    db.session.execute(sa.text("SET synchronous_commit TO off"))
+    db.session.commit()
     try:
         yield
     finally:
-        if postgres:
-            db.session.execute(sa.text("RESET synchronous_commit"))
-            db.session.commit()
+        db.session.execute(sa.text("RESET synchronous_commit"))
+        db.session.commit()
 
 
 @contextmanager

@@ -167,12 +167,9 @@ def list_investments(
 def totals_by_quarter(year: int, district_codes: list[str] | None) -> dict[int, dict[str, Decimal]]:
     """{quarter: {"union", "government", "other", "total"}} summed over the districts' stations
     (retired ones too: the money was spent). One grouped query."""
-    exact = db.session.get_bind().dialect.name == "postgresql"  # NUMERIC sums exactly there
+    amounts = (Investment.union_amount, Investment.government_amount, Investment.other_amount)
     query = (
-        sa.select(
-            Investment.quarter,
-            *(_summed(column, exact) for column in (Investment.union_amount, Investment.government_amount, Investment.other_amount)),
-        )
+        sa.select(Investment.quarter, *(sa.func.coalesce(sa.func.sum(c), 0) for c in amounts))
         .where(Investment.year == year)
         .group_by(Investment.quarter)
     )
@@ -180,20 +177,11 @@ def totals_by_quarter(year: int, district_codes: list[str] | None) -> dict[int, 
         query = query.where(Investment.district_code.in_(district_codes))
     out = {q: {"union": ZERO, "government": ZERO, "other": ZERO} for q in quarters.QUARTER_NAMES}
     for quarter, union, government, other in db.session.execute(query):
-        out[quarter] = {"union": _money(union, exact), "government": _money(government, exact), "other": _money(other, exact)}
+        out[quarter] = {"union": _money(union), "government": _money(government), "other": _money(other)}
     for sums in out.values():
         sums["total"] = sums["union"] + sums["government"] + sums["other"]
     return out
 
 
-def _summed(column, exact: bool):
-    if exact:
-        return sa.func.coalesce(sa.func.sum(column), 0)
-    # SQLite keeps NUMERIC as floating point, and a sum of floats drifts: sum whole cents.
-    return sa.func.coalesce(sa.func.sum(sa.func.round(column * 100)), 0)
-
-
-def _money(value, exact: bool) -> Decimal:
-    if exact:
-        return Decimal(value).quantize(Decimal("0.01"))
-    return (Decimal(round(float(value))) / 100).quantize(Decimal("0.01"))
+def _money(value) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.01"))  # NUMERIC sums exactly

@@ -76,11 +76,6 @@ def for_stations(stations: Iterable[Station], now: datetime) -> dict[int, LiveSt
     return {station_id: read(by_station.get(station_id), now, fresh_for) for station_id in ids}
 
 
-def for_row(row: StationStatus | None, now: datetime) -> LiveStatus:
-    """One station's live status from its status row, already read (or None: nothing posted)."""
-    return read(row, now, timedelta(hours=current_app.config["STATUS_FRESHNESS_HOURS"]))
-
-
 def read(row: StationStatus | None, now: datetime, fresh_for: timedelta) -> LiveStatus:
     if row is None:
         return NOTHING_POSTED

@@ -1,14 +1,16 @@
 """Visit rollups: pre-aggregated counts the reports read instead of scanning raw check-ins.
 
-Kept current in the same transaction as each visit row: `record_visit(visit, station)` is called
-right after the check-in row is flushed (a scan in checkins, a walk-in entry or correction in
-walkins). A scan that is deduplicated, or that loses the unique constraint, inserts no row and so
-never reaches it; if the transaction rolls back, its rollup changes go with it.
+Kept current in the same transaction as each visit row by the database function
+yizhan_record_visit (a scan: inside yizhan_check_in; a walk-in entry or correction: walkins calls
+`record_visit(visit)` right after the row is flushed). A scan that is deduplicated, or that loses
+the unique constraint, inserts no row and so never reaches it; if the transaction rolls back, its rollup changes go with it.
 
 Tables (app/models/rollup.py), keyed by local (Asia/Shanghai) day:
 - visit_day_station  (day, station, source, worker group) -> visits
 - visit_day_district (day, district, source, worker group) -> visits      (tiny)
 - visit_day_service  (day, district, service, source, worker group) -> visits
+- visit_month_district, visit_month_workers: the district table and the city and district rows
+  of the workers' table summed by calendar month, for reports over whole months;
 - visit_day_workers  (day, scope, scope key) -> new_day/new_week/new_month/new_quarter/new_year:
   how many workers had on that day their first scanned visit of the day/ISO week/month/quarter/
   year within the scope (the city, a district, a station). Summed over a whole period's days it
@@ -16,12 +18,8 @@ Tables (app/models/rollup.py), keyed by local (Asia/Shanghai) day:
 
 Whether a scan is a worker's first of a period in a scope is decided by looking at the worker's
 other visits around it (two index probes per scope). The caller holds the worker's row lock
-(checkins._lock_worker, on PostgreSQL) so two simultaneous scans of one worker at two stations
-cannot both be "first".
-
-Per scan this costs two statements of fixed text (nothing compiled per visit): the look-back, and
-the upserts (on PostgreSQL one statement of data-modifying CTEs; SQLite runs them one by one). A
-walk-in costs the upserts only.
+(yizhan_check_in takes it) so two simultaneous scans of one worker at two stations cannot both be
+"first".
 
 `rebuild()` recomputes everything from raw with set-based SQL (INSERT … SELECT … GROUP BY);
 `verify()` compares the tables with the same SELECTs and lists every difference.
@@ -29,22 +27,27 @@ walk-in costs the upserts only.
 
 from __future__ import annotations
 
-import functools
-import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 
 from app.core import clock
 from app.extensions import db
-from app.models import CheckIn, Station, VisitDayDistrict, VisitDayService, VisitDayStation, VisitDayWorkers
-from app.models.visit import SOURCE_SCAN
+from app.models import (
+    CheckIn,
+    VisitDayDistrict,
+    VisitDayService,
+    VisitDayStation,
+    VisitDayWorkers,
+    VisitMonthDistrict,
+    VisitMonthWorkers,
+)
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 SCOPES = ("city", "district", "station")
-TABLES = (VisitDayStation, VisitDayDistrict, VisitDayService, VisitDayWorkers)
+TABLES = (VisitDayStation, VisitDayDistrict, VisitDayService, VisitDayWorkers, VisitMonthDistrict, VisitMonthWorkers)
 
 
 # --- calendar -----------------------------------------------------------------------------
@@ -79,27 +82,17 @@ def period_end(day: date, period: str) -> date:
     return next_period(period_start(day, period), period)
 
 
-# --- dialect SQL fragments (shared with the reports) -------------------------------------------
+# --- SQL fragments (shared with the reports) -----------------------------------------------
 
 
-def sql_local_day(dialect: str, column: str) -> str:
-    if dialect == "postgresql":
-        return f"CAST(({column} AT TIME ZONE '{clock.CHINA_TZ_NAME}') AS DATE)"
-    return f"date({column}, '+8 hours')"  # Asia/Shanghai has kept UTC+8 without DST since 1991
+def sql_local_day(column: str) -> str:
+    return f"CAST(({column} AT TIME ZONE '{clock.CHINA_TZ_NAME}') AS DATE)"
 
 
-def sql_period_start(dialect: str, day: str, period: str) -> str:
+def sql_period_start(day: str, period: str) -> str:
     if period == "day":
         return day
-    if dialect == "postgresql":
-        return f"CAST(date_trunc('{period}', CAST({day} AS TIMESTAMP)) AS DATE)"
-    if period == "week":
-        return f"date({day}, 'weekday 0', '-6 days')"
-    if period == "month":
-        return f"date({day}, 'start of month')"
-    if period == "year":
-        return f"date({day}, 'start of year')"
-    return f"printf('%s-%02d-01', strftime('%Y', {day}), (CAST(strftime('%m', {day}) AS INTEGER) - 1) / 3 * 3 + 1)"
+    return f"CAST(date_trunc('{period}', CAST({day} AS TIMESTAMP)) AS DATE)"
 
 
 def as_date(value) -> date:
@@ -109,136 +102,15 @@ def as_date(value) -> date:
 # --- kept current, visit by visit ------------------------------------------------------------
 
 
-def _upsert_sql(model, columns: tuple[str, ...], select: str, add: tuple[str, ...]) -> str:
-    table = model.__tablename__
-    keys = ", ".join(c.name for c in model.__table__.primary_key.columns)
-    sets = ", ".join(f"{c} = t.{c} + excluded.{c}" for c in add)
-    # `WHERE true`: SQLite cannot otherwise tell an upsert's ON CONFLICT from a join's ON.
-    return f"INSERT INTO {table} AS t ({', '.join(columns)}) {select} WHERE true ON CONFLICT ({keys}) DO UPDATE SET {sets}"
+def record_visit(visit: CheckIn) -> None:
+    """Count a just-inserted visit row (flushed: it has its id) in every rollup, in the caller's
+    transaction. The one home of that rule is the database function yizhan_record_visit
+    (migrations/versions/e9c0ffee0005_check_in_function.py), which the check-in's own function
+    calls too: scans, walk-ins and corrections are counted by the same code."""
+    db.session.execute(_RECORD_VISIT, {"id": visit.id})
 
 
-@functools.cache
-def _record_sql(dialect: str) -> tuple[sa.TextClause, ...]:
-    """The statements counting one visit, fixed text with parameters, so nothing is compiled per
-    visit. On PostgreSQL they are one statement (data-modifying CTEs): one round trip."""
-    if dialect == "postgresql":
-        services = "jsonb_array_elements_text(CAST(:services AS jsonb)) AS sv(service)"
-    else:
-        services = "(SELECT value AS service FROM json_each(:services)) AS sv"
-    scope_rows = " UNION ALL ".join(
-        f"SELECT :day AS day, '{scope}' AS scope, {key} AS scope_key, {district} AS district_code, "
-        + ", ".join(f":{scope}_{p} AS new_{p}" for p in PERIODS)
-        for scope, key, district in (
-            ("city", "''", "''"),
-            ("district", ":district_code", ":district_code"),
-            ("station", ":station_key", ":district_code"),
-        )
-    )
-    new = tuple(f"new_{p}" for p in PERIODS)
-    statements = [
-        _upsert_sql(
-            VisitDayStation,
-            ("day", "station_id", "source", "worker_group", "district_code", "visits"),
-            "SELECT :day, :station_id, :source, :worker_group, :district_code, :visits",
-            ("visits",),
-        ),
-        _upsert_sql(
-            VisitDayDistrict,
-            ("day", "district_code", "source", "worker_group", "visits"),
-            "SELECT :day, :district_code, :source, :worker_group, :visits",
-            ("visits",),
-        ),
-        _upsert_sql(
-            VisitDayService,
-            ("day", "district_code", "service", "source", "worker_group", "visits"),
-            f"SELECT :day, :district_code, sv.service, :source, :worker_group, :visits FROM {services}",
-            ("visits",),
-        ),
-        _upsert_sql(
-            VisitDayWorkers,
-            ("day", "scope", "scope_key", "district_code", *new),
-            f"SELECT w.day, w.scope, w.scope_key, w.district_code, {', '.join('w.' + c for c in new)} FROM ({scope_rows}) AS w",
-            new,
-        ).replace(" WHERE true ", " WHERE w.new_day = 1 "),
-    ]
-    if dialect == "postgresql":
-        statements = ["WITH " + ", ".join(f"r{i} AS ({sql})" for i, sql in enumerate(statements)) + " SELECT 1"]
-    return tuple(sa.text(sql).bindparams(sa.bindparam("day", type_=sa.Date())) for sql in statements)
-
-
-def record_visit(visit: CheckIn, station: Station) -> None:
-    """Count a just-inserted visit row (it has its id) in every rollup."""
-    dialect = db.session.get_bind().dialect.name
-    day = clock.china_date(visit.checked_in_at)
-    params = {
-        "day": day,
-        "station_id": station.id,
-        "station_key": str(station.id),
-        "district_code": station.district_code,
-        "source": visit.source,
-        "worker_group": visit.worker_group or "",
-        "visits": visit.headcount,
-        "services": json.dumps(sorted(set(visit.services or []))),
-    }
-    firsts = {}
-    if visit.source == SOURCE_SCAN and visit.worker_id is not None:
-        firsts = _first_of_periods(visit, station, day)
-    for scope in SCOPES:
-        params.update({f"{scope}_{p}": firsts.get(scope, {}).get(p, 0) for p in PERIODS})
-    for statement in _record_sql(dialect):
-        db.session.execute(statement, params)
-
-
-def _first_of_periods(visit: CheckIn, station: Station, day: date) -> dict[str, dict[str, int]]:
-    """Per scope, per period: 1 where this scan is the worker's first of that period holding
-    `day` in the scope (the city, the station's district, the station), else 0."""
-    # Every period holding `day` lies within [lo, hi): look no further.
-    lo_day = min(period_start(day, "week"), period_start(day, "year"))
-    hi_day = max(period_end(day, "week"), period_end(day, "year"))
-    lo = clock.day_start(lo_day)
-    hi = clock.day_start(hi_day)
-    params = {
-        "worker_id": visit.worker_id,
-        "visit_id": visit.id,
-        "station_id": station.id,
-        "district_code": station.district_code,
-        "lo": lo,
-        "hi": hi,
-        "now": visit.checked_in_at,
-    }
-    found = db.session.execute(_nearest_sql(), params).one()
-    flags = {}
-    for i, scope in enumerate(SCOPES):
-        others = [clock.china_date(_aware(t)) for t in (found[2 * i], found[2 * i + 1]) if t is not None]
-        flags[scope] = {p: int(not any(period_start(day, p) <= o < period_end(day, p) for o in others)) for p in PERIODS}
-    return flags
-
-
-@functools.cache
-def _nearest_sql() -> sa.TextClause:
-    """The worker's nearest other scanned visit before and after this one, per scope, within
-    [lo, hi). The nearest on each side is enough: if any other visit lies in a period holding
-    the day, so does the nearest on that side (a period is an interval)."""
-    scopes = {
-        "city": "",
-        "district": " AND c.station_id IN (SELECT id FROM stations WHERE district_code = :district_code)",
-        "station": " AND c.station_id = :station_id",
-    }
-    base = "FROM checkins c WHERE c.worker_id = :worker_id AND c.id <> :visit_id AND c.checked_in_at >= :lo AND c.checked_in_at < :hi"
-    columns = ", ".join(
-        f"(SELECT max(c.checked_in_at) {base}{where} AND c.checked_in_at <= :now) AS {scope}_before, "
-        f"(SELECT min(c.checked_in_at) {base}{where} AND c.checked_in_at > :now) AS {scope}_after"
-        for scope, where in scopes.items()
-    )
-    moment = CheckIn.__table__.c.checked_in_at.type
-    return sa.text(f"SELECT {columns}").bindparams(*(sa.bindparam(name, type_=moment) for name in ("lo", "hi", "now")))
-
-
-def _aware(moment) -> datetime:
-    """Aggregates over the column come back without the column's type (SQLite: text)."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+_RECORD_VISIT = sa.text("SELECT yizhan_record_visit(:id)")
 
 
 # --- recomputed from raw --------------------------------------------------------------------
@@ -251,14 +123,10 @@ class RollupSql:
     select: str  # the table's whole content, computed from raw (or from an earlier table)
 
 
-def rollup_selects(dialect: str) -> list[RollupSql]:
-    day = sql_local_day(dialect, "c.checked_in_at")
-    if dialect == "postgresql":
-        unnest = "CROSS JOIN LATERAL jsonb_array_elements_text(c.services) AS sv(service)"
-        service = "sv.service"
-    else:
-        unnest = "JOIN json_each(c.services) AS sv"
-        service = "sv.value"
+def rollup_selects() -> list[RollupSql]:
+    day = sql_local_day("c.checked_in_at")
+    unnest = "CROSS JOIN LATERAL jsonb_array_elements_text(c.services) AS sv(service)"
+    service = "sv.service"
     station = RollupSql(
         "visit_day_station",
         ("day", "station_id", "source", "worker_group", "district_code", "visits"),
@@ -292,7 +160,7 @@ def rollup_selects(dialect: str) -> list[RollupSql]:
         for scope, (partition, key, district) in scopes.items()
     )
     sums = ", ".join(
-        f"SUM(CASE WHEN f.prev IS NULL OR f.prev < {sql_period_start(dialect, 'f.day', p)} THEN 1 ELSE 0 END) AS new_{p}" for p in PERIODS
+        f"SUM(CASE WHEN f.prev IS NULL OR f.prev < {sql_period_start('f.day', p)} THEN 1 ELSE 0 END) AS new_{p}" for p in PERIODS
     )
     workers = RollupSql(
         "visit_day_workers",
@@ -302,15 +170,36 @@ def rollup_selects(dialect: str) -> list[RollupSql]:
         f" SELECT f.day, f.scope, f.scope_key, f.district_code, {sums} FROM ({days}) f"
         " GROUP BY f.day, f.scope, f.scope_key, f.district_code",
     )
-    return [station, district, by_service, workers]
+    # The monthly tables are sums of the daily ones (checked against them, which are checked
+    # against raw): rebuilt after them, from them.
+    month = sql_period_start("m.day", "month")
+    month_district = RollupSql(
+        "visit_month_district",
+        ("month", "district_code", "source", "worker_group", "visits"),
+        f"SELECT {month} AS month, m.district_code, m.source, m.worker_group, SUM(m.visits) AS visits"
+        " FROM visit_day_district m GROUP BY 1, 2, 3, 4",
+    )
+    month_workers = RollupSql(
+        "visit_month_workers",
+        ("month", "scope", "scope_key", "district_code", "new_month", "new_quarter", "new_year"),
+        f"SELECT {month} AS month, m.scope, m.scope_key, m.district_code, SUM(m.new_month) AS new_month,"
+        " SUM(m.new_quarter) AS new_quarter, SUM(m.new_year) AS new_year FROM visit_day_workers m"
+        " WHERE m.scope IN ('city', 'district') GROUP BY 1, 2, 3, 4",
+    )
+    return [station, district, by_service, workers, month_district, month_workers]
 
 
-def rebuild_sql(dialect: str) -> list[str]:
-    statements = []
-    if dialect == "postgresql":
-        # Check-ins arriving meanwhile wait for this transaction, then add themselves on top.
-        statements.append("LOCK TABLE " + ", ".join(m.__tablename__ for m in TABLES) + " IN EXCLUSIVE MODE")
-    for part in rollup_selects(dialect):
+def whole_months(start: date, end: date) -> bool:
+    """Whether [start, end) is whole calendar months: the monthly rollups can answer it."""
+    return start.day == 1 and end.day == 1 and start < end
+
+
+def rebuild_sql(*, daily_only: bool = False) -> list[str]:
+    """daily_only: the day tables alone (the migration that made them ran before the monthly ones existed)."""
+    parts = [p for p in rollup_selects() if p.table.startswith("visit_day_") or not daily_only]
+    # Check-ins arriving meanwhile wait for this transaction, then add themselves on top.
+    statements = ["LOCK TABLE " + ", ".join(p.table for p in parts) + " IN EXCLUSIVE MODE"]
+    for part in parts:
         statements.append(f"DELETE FROM {part.table}")
         statements.append(f"INSERT INTO {part.table} ({', '.join(part.columns)}) {part.select}")
     return statements
@@ -318,8 +207,7 @@ def rebuild_sql(dialect: str) -> list[str]:
 
 def rebuild(*, commit: bool = True) -> dict[str, int]:
     """Recompute every rollup from the raw check-ins in one transaction: {table: rows}."""
-    dialect = db.session.get_bind().dialect.name
-    for statement in rebuild_sql(dialect):
+    for statement in rebuild_sql():
         db.session.execute(sa.text(statement))
     counts = {m.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in TABLES}
     if commit:
@@ -336,16 +224,22 @@ class Difference:
 
 def verify(limit: int = 100) -> list[Difference]:
     """Every rollup row that differs from what raw gives (at most `limit` per table and kind)."""
-    dialect = db.session.get_bind().dialect.name
     out: list[Difference] = []
-    for part in rollup_selects(dialect):
+    for part in rollup_selects():
         cols = ", ".join(part.columns)
         expected = f"SELECT {cols} FROM ({part.select}) e"
-        actual = f"SELECT {cols} FROM {part.table}"
+        # A row's shards summed (SHARDS in app/models/rollup.py), as every reader sums them.
+        keys = [c for c in part.columns if not _summed(c)]
+        summed = ", ".join(c if c in keys else f"SUM({c}) AS {c}" for c in part.columns)
+        actual = f"SELECT {summed} FROM {part.table} GROUP BY {', '.join(keys)}"
         for kind, query in (("missing", f"{expected} EXCEPT {actual}"), ("extra", f"{actual} EXCEPT {expected}")):
             rows = db.session.execute(sa.text(f"SELECT * FROM ({query}) d LIMIT {int(limit)}"))
             out.extend(Difference(part.table, kind, tuple(_plain(v) for v in row)) for row in rows)
     return out
+
+
+def _summed(column: str) -> bool:
+    return column == "visits" or column.startswith("new_")
 
 
 def _plain(value):

@@ -140,8 +140,6 @@ def _detail(station: Station, scan: ScanInfo | None = None) -> StationDetail:
 def visits_on_day(station_id: int, moment: datetime) -> VisitCounts:
     """Visits (check-ins, scanned and manual apart) on the China-time day of `moment`."""
     day = clock.china_date(moment)
-    # Bounds in UTC: SQLite keeps the UTC wall time without its offset, PostgreSQL compares
-    # instants; UTC bounds are right for both.
     bounds = clock.day_range(day, day + timedelta(days=1))
     # Summed headcount: a keeper's walk-in entry stands for several visits, a correction for
     # the difference it makes.

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from app.core import clock
 from app.extensions import db
-from app.models import CheckIn, VisitDayDistrict, VisitDayStation
+from app.models import CheckIn, VisitDayDistrict, VisitDayStation, VisitMonthDistrict
 from app.models.station import Station
 
 Grouping = Literal["district", "station"]
@@ -35,12 +35,13 @@ def headcount_by(
 ) -> dict[str | int, dict[str, int]]:
     """{district code or station id: {"scan": n, "manual": n}}; keys with no visits are absent."""
     if by == "district" and station_ids is None:
-        table = VisitDayDistrict
-        key = VisitDayDistrict.district_code
+        table = VisitMonthDistrict if _whole_months(start, end) else VisitDayDistrict
+        key = table.district_code
     else:
         table = VisitDayStation
         key = VisitDayStation.district_code if by == "district" else VisitDayStation.station_id
-    query = sa.select(key, table.source, sa.func.sum(table.visits)).where(table.day >= start, table.day < end).group_by(key, table.source)
+    day = table.month if table is VisitMonthDistrict else table.day
+    query = sa.select(key, table.source, sa.func.sum(table.visits)).where(day >= start, day < end).group_by(key, table.source)
     if district_codes is not None:
         query = query.where(table.district_code.in_(list(district_codes)))
     if station_ids is not None:
@@ -80,8 +81,10 @@ def headcount_by_range(edges: list[date], *, district_codes: Collection[str] | N
         bounds = [clock.day_start(day) for day in edges]
         source, visits, district = CheckIn.source, CheckIn.headcount, Station.district_code
     else:
-        column, bounds = VisitDayDistrict.day, list(edges)
-        source, visits, district = VisitDayDistrict.source, VisitDayDistrict.visits, VisitDayDistrict.district_code
+        # Whole months (a quarterly form's quarters): the monthly rollup, a thirtieth of the rows.
+        table = VisitMonthDistrict if all(day.day == 1 for day in edges) else VisitDayDistrict
+        column, bounds = (table.month if table is VisitMonthDistrict else table.day), list(edges)
+        source, visits, district = table.source, table.visits, table.district_code
     which = sa.case(*[(column < bound, i) for i, bound in enumerate(bounds[1:])], else_=-1).label("which")
     query = sa.select(which, source, sa.func.sum(visits)).where(column >= bounds[0], column < bounds[-1]).group_by(which, source)
     if raw:
@@ -92,6 +95,10 @@ def headcount_by_range(edges: list[date], *, district_codes: Collection[str] | N
     for i, src, count in db.session.execute(query):
         totals[int(i)][src] += int(count or 0)
     return totals
+
+
+def _whole_months(start: date, end: date) -> bool:
+    return start.day == 1 and end.day == 1
 
 
 def _totals(rows) -> dict[str | int, dict[str, int]]:

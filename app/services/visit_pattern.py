@@ -42,18 +42,13 @@ def pattern_for(actor: Actor, *, since: date, until: date, district: str | None 
 
 
 def build(query: VisitQuery) -> Pattern:
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        local = f"(checkins.checked_in_at AT TIME ZONE '{clock.CHINA_TZ_NAME}')"
-        weekday = sa.literal_column(f"CAST(EXTRACT(ISODOW FROM {local}) AS INTEGER) - 1")
-        hour = sa.literal_column(f"CAST(EXTRACT(HOUR FROM {local}) AS INTEGER)")
-    else:
-        weekday = sa.literal_column("(CAST(strftime('%w', checkins.checked_in_at, '+8 hours') AS INTEGER) + 6) % 7")
-        hour = sa.literal_column("CAST(strftime('%H', checkins.checked_in_at, '+8 hours') AS INTEGER)")
+    local = f"(checkins.checked_in_at AT TIME ZONE '{clock.CHINA_TZ_NAME}')"
+    weekday = sa.literal_column(f"CAST(EXTRACT(ISODOW FROM {local}) AS INTEGER) - 1")
+    hour = sa.literal_column(f"CAST(EXTRACT(HOUR FROM {local}) AS INTEGER)")
     stmt = (
         sa.select(weekday, hour, sa.func.sum(CheckIn.headcount))
         .join(Station, Station.id == CheckIn.station_id)
-        .where(*raw_filters(dialect, query, since=query.since, until_excl=query.until + timedelta(days=1)))
+        .where(*raw_filters(query, since=query.since, until_excl=query.until + timedelta(days=1)))
         .where(CheckIn.source == SOURCE_SCAN)
         .group_by(weekday, hour)
     )

@@ -23,7 +23,16 @@ from app import reference_data as ref
 from app.core import clock
 from app.errors import Forbidden, InvalidInput
 from app.extensions import db
-from app.models import CheckIn, Station, VisitDayDistrict, VisitDayService, VisitDayStation, VisitDayWorkers
+from app.models import (
+    CheckIn,
+    Station,
+    VisitDayDistrict,
+    VisitDayService,
+    VisitDayStation,
+    VisitDayWorkers,
+    VisitMonthDistrict,
+    VisitMonthWorkers,
+)
 from app.services import stations as station_service
 from app.services.actor import Actor
 from app.services.report_export import Table
@@ -31,6 +40,7 @@ from app.services.rollups import as_date, next_period, period_start, sql_local_d
 
 GROUPINGS = ("city", "district", "station")
 PERIODS = ("day", "week", "month", "quarter", "year")
+MONTHLY = ("month", "quarter", "year")  # periods made of whole months: the monthly rollups answer them
 MAX_BUCKETS = 400  # periods in one report: 400 days, 400 weeks, … (a station by day over a year fits)
 MAX_YEARS = 10
 DISTRICT_NAMES = {d.code: d.name for d in ref.DISTRICTS}
@@ -146,7 +156,6 @@ def periods_between(start: date, until: date, period: str) -> list[date]:
 
 
 def build(query: VisitQuery, source: str = "rollup") -> VisitReport:
-    dialect = db.session.get_bind().dialect.name
     visits_raw = source == "raw" or (query.service is not None and _station_level(query))
     workers_raw = source == "raw" or query.worker_group is not None or query.service is not None
     report = VisitReport(query, "raw" if visits_raw else "rollup", "raw" if workers_raw else "rollup")
@@ -158,18 +167,18 @@ def build(query: VisitQuery, source: str = "rollup") -> VisitReport:
         return cells[(key, start)]
 
     if visits_raw or workers_raw:
-        for key, start, src, visits, workers in _raw_rows(dialect, query):
+        for key, start, src, visits, workers in _raw_rows(query):
             bucket = cell(key, start)
             if visits_raw:
                 setattr(bucket, "scanned" if src == "scan" else "manual", bucket_value(bucket, src) + visits)
             if workers_raw:
                 bucket.workers += workers
     if not visits_raw:
-        for key, start, src, visits in _rollup_visit_rows(dialect, query):
+        for key, start, src, visits in _rollup_visit_rows(query):
             bucket = cell(key, start)
             setattr(bucket, "scanned" if src == "scan" else "manual", bucket_value(bucket, src) + visits)
     if not workers_raw and query.source != "manual":
-        for key, start, workers in _rollup_worker_rows(dialect, query):
+        for key, start, workers in _rollup_worker_rows(query):
             cell(key, start).workers += workers
     for key in _dense_keys(query):
         for start in periods_between(query.start, query.until, query.period):
@@ -227,17 +236,20 @@ def _key_of(query: VisitQuery, row):
     return None
 
 
-def _rollup_visit_rows(dialect: str, query: VisitQuery):
+def _rollup_visit_rows(query: VisitQuery):
     if query.service is not None:
         table = VisitDayService
     elif _station_level(query):
         table = VisitDayStation
+    elif query.period in MONTHLY:
+        table = VisitMonthDistrict  # whole months (a period's start and end always are)
     else:
         table = VisitDayDistrict
-    start_col = sa.literal_column(sql_period_start(dialect, f"{table.__tablename__}.day", query.period))
+    day = table.month if table is VisitMonthDistrict else table.day
+    start_col = sa.literal_column(sql_period_start(f"{table.__tablename__}.{day.key}", query.period))
     station_col = table.station_id if table is VisitDayStation else None
     keys = _key_columns(query, table.district_code, station_col)
-    stmt = sa.select(*keys, start_col, table.source, sa.func.sum(table.visits)).where(table.day >= query.start, table.day < query.end)
+    stmt = sa.select(*keys, start_col, table.source, sa.func.sum(table.visits)).where(day >= query.start, day < query.end)
     if query.district:
         stmt = stmt.where(table.district_code == query.district)
     if query.station is not None:
@@ -254,23 +266,25 @@ def _rollup_visit_rows(dialect: str, query: VisitQuery):
         yield _key_of(query, row), as_date(row[n]), row[n + 1], int(row[n + 2] or 0)
 
 
-def _rollup_worker_rows(dialect: str, query: VisitQuery):
-    t = VisitDayWorkers
-    column = getattr(t, f"new_{query.period}")
-    start_col = sa.literal_column(sql_period_start(dialect, f"{t.__tablename__}.day", query.period))
+def _rollup_worker_rows(query: VisitQuery):
     if query.station is not None:
         scope = "station"
     elif query.group_by == "city":
         scope = "district" if query.district else "city"
     else:
         scope = query.group_by
+    # Whole months of the city or a district: the monthly table (stations are kept by day only).
+    t = VisitMonthWorkers if query.period in MONTHLY and scope in ("city", "district") else VisitDayWorkers
+    day = t.month if t is VisitMonthWorkers else t.day
+    column = getattr(t, f"new_{query.period}")
+    start_col = sa.literal_column(sql_period_start(f"{t.__tablename__}.{day.key}", query.period))
     if query.group_by == "station":
         keys = [t.district_code, t.scope_key]
     elif query.group_by == "district":
         keys = [t.district_code]
     else:
         keys = []
-    stmt = sa.select(*keys, start_col, sa.func.sum(column)).where(t.scope == scope, t.day >= query.start, t.day < query.end)
+    stmt = sa.select(*keys, start_col, sa.func.sum(column)).where(t.scope == scope, day >= query.start, day < query.end)
     if query.district:
         stmt = stmt.where(t.district_code == query.district)
     if query.station is not None:
@@ -281,7 +295,7 @@ def _rollup_worker_rows(dialect: str, query: VisitQuery):
         yield _key_of(query, row), as_date(row[n]), int(row[n + 1] or 0)
 
 
-def raw_filters(dialect: str, query: VisitQuery, *, since: date, until_excl: date) -> list:
+def raw_filters(query: VisitQuery, *, since: date, until_excl: date) -> list:
     where = [CheckIn.checked_in_at >= clock.day_start(since), CheckIn.checked_in_at < clock.day_start(until_excl)]
     if query.district:
         where.append(Station.district_code == query.district)
@@ -292,23 +306,19 @@ def raw_filters(dialect: str, query: VisitQuery, *, since: date, until_excl: dat
     if query.source:
         where.append(CheckIn.source == query.source)
     if query.service:
-        if dialect == "postgresql":
-            # The column is the generic JSON type; JSONB's containment (@>) needs its own comparator.
-            where.append(sa.type_coerce(CheckIn.services, JSONB).contains([query.service]))
-        else:
-            exists = "EXISTS (SELECT 1 FROM json_each(checkins.services) WHERE json_each.value = :service)"
-            where.append(sa.text(exists).bindparams(service=query.service))
+        # The column is the generic JSON type; JSONB's containment (@>) needs its own comparator.
+        where.append(sa.type_coerce(CheckIn.services, JSONB).contains([query.service]))
     return where
 
 
-def _raw_rows(dialect: str, query: VisitQuery):
-    day = sql_local_day(dialect, "checkins.checked_in_at")
-    start_col = sa.literal_column(sql_period_start(dialect, day, query.period))
+def _raw_rows(query: VisitQuery):
+    day = sql_local_day("checkins.checked_in_at")
+    start_col = sa.literal_column(sql_period_start(day, query.period))
     keys = _key_columns(query, Station.district_code, CheckIn.station_id)
     stmt = (
         sa.select(*keys, start_col, CheckIn.source, sa.func.sum(CheckIn.headcount), sa.func.count(sa.distinct(CheckIn.worker_id)))
         .join(Station, Station.id == CheckIn.station_id)
-        .where(*raw_filters(dialect, query, since=query.start, until_excl=query.end))
+        .where(*raw_filters(query, since=query.start, until_excl=query.end))
         .group_by(*keys, start_col, CheckIn.source)
     )
     n = len(keys)

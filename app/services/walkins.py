@@ -115,14 +115,13 @@ def record_walk_in(
     )
     db.session.add(entry)
     db.session.flush()
-    rollups.record_visit(entry, station)  # the reports' counts, same transaction
+    rollups.record_visit(entry)  # the reports' counts, same transaction
     db.session.commit()
     return WalkIn(entry)
 
 
 def _entry(binding: StationKeeper, entry_id: int) -> CheckIn:
-    """The station's manual row, locked so corrections of one entry follow each other (on
-    PostgreSQL; SQLite serialises writers). A scan, or another station's row, is not found."""
+    """The station's manual row, locked so corrections of one entry follow each other. A scan, or another station's row, is not found."""
     if not 0 < entry_id <= CHECKIN_ID_MAX:
         raise walk_in_not_found()
     entry = db.session.scalar(
@@ -171,7 +170,7 @@ def correct_walk_in(binding: StationKeeper, entry_id: int, *, count: int, note: 
     )
     db.session.add(correction)
     db.session.flush()
-    rollups.record_visit(correction, binding.station)  # the reports' counts, same transaction
+    rollups.record_visit(correction)  # the reports' counts, same transaction
     db.session.commit()
     return WalkIn(entry, [*walk_in.corrections, correction])
 

@@ -66,7 +66,7 @@ def upgrade():
     # Visits recorded before this migration: fill the rollups from them (set-based, one pass).
     from app.services.rollups import rebuild_sql
 
-    for statement in rebuild_sql(op.get_bind().dialect.name):
+    for statement in rebuild_sql(daily_only=True):
         op.execute(sa.text(statement))
 
 

@@ -5312,6 +5312,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/wechat/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 微信消息推送：服务器地址验证（签名正确时原样返回 echostr） */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Unix 秒 */
+                    timestamp?: string | null;
+                    /** @description 随机数 */
+                    nonce?: string | null;
+                    /** @description 验证通过时原样返回 */
+                    echostr?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 纯文本 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description bad_push：缺少 echostr */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：签名不符、timestamp 超出时间窗、推送签名已用过，或未配置 Token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 微信消息推送：事件（媒体内容安全检测结果、用户授权变更等）
+         * @description 消息体为 JSON 或 XML；安全模式下为加密的 Encrypt。处理成功或重复推送均返回 success。
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Unix 秒 */
+                    timestamp?: string | null;
+                    /** @description 随机数 */
+                    nonce?: string | null;
+                    /** @description 推送所涉用户（部分事件） */
+                    openid?: string | null;
+                    /** @description aes：安全模式，消息体加密 */
+                    encrypt_type?: string | null;
+                    /** @description 安全模式：sha1(排序后的 Token、timestamp、nonce、Encrypt) */
+                    msg_signature?: string | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 纯文本 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description bad_push：签名正确但内容无法解析或解密 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：签名不符、timestamp 超出时间窗、推送签名已用过，或未配置 Token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description payload_too_large：推送内容过大 */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;

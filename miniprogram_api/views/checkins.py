@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import functools
+
 from apiflask import APIBlueprint
 from flask import current_app
+from flask_limiter.util import get_remote_address
 
+from app.adapters.rate_limits import limits_of
 from app.api.error_docs import errors_doc
-from app.extensions import limiter
+from app.errors import RateLimited
+from app.extensions import checkin_limits
 from app.schemas.checkins import CheckInIn, CheckInPage, CheckInQuery, CheckInResultOut, IdempotencyHeader
 from app.services import checkins as checkin_service
 from miniprogram_api.auth import current_worker, current_worker_id, worker_auth
@@ -12,14 +17,30 @@ from miniprogram_api.auth import current_worker, current_worker_id, worker_auth
 bp = APIBlueprint("mp_checkins", __name__, tag={"name": "Mini-program: check-in", "description": "签到即服务人次"})
 
 
-def _worker_key() -> str:
-    return f"mp-worker:{current_worker_id()}"
+@functools.cache
+def _limits(per_ip: str, per_worker: str):
+    return limits_of(per_ip), limits_of(per_worker)
+
+
+def _check_limits(view):
+    """CHECKIN_LIMIT_PER_IP and CHECKIN_LIMIT_PER_WORKER, checked and counted in one storage call
+    (app/adapters/rate_limits.py) before the request is read, as Flask-Limiter's decorators did."""
+
+    @functools.wraps(view)
+    def limited(*args, **kwargs):
+        per_ip, per_worker = _limits(current_app.config["CHECKIN_LIMIT_PER_IP"], current_app.config["CHECKIN_LIMIT_PER_WORKER"])
+        address, worker = f"{get_remote_address()}/checkins", f"mp-worker:{current_worker_id()}/checkins"
+        exceeded = checkin_limits.hit([*((item, address) for item in per_ip), *((item, worker) for item in per_worker)])
+        if exceeded:
+            raise RateLimited(exceeded.retry_after)
+        return view(*args, **kwargs)
+
+    return limited
 
 
 @bp.post("/checkins")
 @bp.auth_required(worker_auth)
-@limiter.limit(lambda: current_app.config["CHECKIN_LIMIT_PER_IP"])
-@limiter.limit(lambda: current_app.config["CHECKIN_LIMIT_PER_WORKER"], key_func=_worker_key)
+@_check_limits
 @bp.input(CheckInIn, arg_name="data")
 @bp.input(IdempotencyHeader, location="headers", arg_name="headers")
 @bp.output(CheckInResultOut, status_code=201)
@@ -40,19 +61,12 @@ def _worker_key() -> str:
     ),
 )
 def create_checkin(data, headers):
-    result = checkin_service.check_in(current_worker_id(), idempotency_key=headers.get("idempotency_key"), **data)
-    visit = result.checkin
-    body = {
-        "id": visit.id,
-        "station": visit.station,
-        "source": visit.source,
-        "checked_in_at": visit.checked_in_at,
-        "services": visit.services,
-        "located": visit.located,
-        "distance_m": visit.distance_m,
-        "deduplicated": not result.created,
-    }
-    return body, 201 if result.created else 200
+    answer = checkin_service.check_in(current_worker_id(), idempotency_key=headers.get("idempotency_key"), **data)
+    # Written directly (CheckInAnswer.as_json equals the schema's dump): a Response passes the
+    # output schema by, which stays for the OpenAPI document.
+    response = current_app.json.response(answer.as_json())
+    response.status_code = 201 if answer.created else 200
+    return response
 
 
 @bp.get("/me/checkins")

@@ -15,8 +15,6 @@ from app.core import clock
 from app.services import quarters
 from tests.e2e.conftest import PASSWORD
 
-pytestmark = pytest.mark.needs_postgres
-
 IMPORT_HEADER = "站点名称,区县,地址,纬度,经度,建设方式,共建单位,开放时间,状态"
 IMPORT_GOOD = "剑南路驿站,涪城区,绵阳市涪城区剑南路2号,31.4601,104.7402,共建,涪城区环卫所,周一至周五 08:00-18:00,已建成"
 IMPORT_BAD = "跑偏的驿站,涪城区,绵阳市涪城区某路,31.46,104.74,共建,,二十四小时,已建成"
