@@ -7,8 +7,8 @@
 # The real monotonic clock is kept (faking it hangs Python's timed waits: libfaketime #390), and
 # scripts/faketime/sitecustomize.py works around libfaketime 0.9.10's broken monotonic
 # clock_nanosleep (#426), which Python 3.11's time.sleep uses. PostgreSQL and Redis keep the real
-# time: the product never asks them for it (tests/faults starts its redis-server without faketime). Chromium (the console's browser tests, tests/e2e) does
-# not load a page under libfaketime: run those apart, with --ignore=tests/e2e here.
+# time: the product never asks them for it. tests/faults' redis-server and tests/e2e's Chromium
+# (the user's browser) are started without faketime: neither can start under libfaketime 0.9.10.
 set -eu
 target=$1
 shift

@@ -53,24 +53,10 @@ def app(tmp_path_factory, fake_wechat):
     services.delete_redis_keys(RUN_ID)
 
 
-@pytest.fixture
-def make_app(app):
-    """create_app with a test's own settings (a dead Redis, no database, …). The extensions are
-    module-level objects that init_app rebinds to the newest app, so their state is put back for
-    the session's app afterwards: otherwise later tests would run on this one's Redis."""
-
-    def make(overrides, env_name="testing"):
-        return create_app(env_name, overrides)
-
-    with extensions_put_back():
-        yield make
-
-
 @contextmanager
-def extensions_put_back():
-    """Put the module-level extensions back as they were on leaving: for any test or fixture that
-    calls create_app itself (a module's own database, a throwaway app), so later tests keep
-    running on the session's app and its Redis."""
+def extensions_kept():
+    """The extensions are module-level objects that init_app rebinds to the newest app: put
+    their state back afterwards, or later tests would run on another app's Redis."""
     from app import extensions
 
     names = ("limiter", "redis_store", "wechat", "blob_cache", "geo_index", "plain_db", "checkin_limits")
@@ -82,6 +68,25 @@ def extensions_put_back():
         for obj, state in zip(bound, saved, strict=True):
             vars(obj).clear()
             vars(obj).update(state)
+
+
+def side_app(overrides, env_name="testing"):
+    """An app of a test module's own (its own database, say) that leaves the extensions as the
+    session's app had them: for apps that serve requests while other tests' apps exist."""
+    with extensions_kept():
+        return create_app(env_name, overrides)
+
+
+@pytest.fixture
+def make_app(app):
+    """create_app with a test's own settings (a dead Redis, no database, …); the extensions are
+    put back for the session's app afterwards (extensions_kept)."""
+
+    def make(overrides, env_name="testing"):
+        return create_app(env_name, overrides)
+
+    with extensions_kept():
+        yield make
 
 
 @pytest.fixture

@@ -25,11 +25,6 @@ TABLES = ("procrastinate_events", "procrastinate_periodic_defers", "procrastinat
 TYPES = ("procrastinate_job_to_defer_v1", "procrastinate_job_event_type", "procrastinate_job_status")
 
 
-def _postgresql() -> bool:
-    # PostgreSQL is the product's one engine; SQLite (until retired) has no job queue.
-    return op.get_bind().dialect.name == "postgresql"
-
-
 def upgrade():
     op.create_table(
         'at_most_once_jobs',
@@ -48,23 +43,21 @@ def upgrade():
     )
     with op.batch_alter_table('at_most_once_jobs', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_at_most_once_jobs_state'), ['state'], unique=False)
-    if _postgresql():
-        # Straight to psycopg without parameters (so no %-placeholder parsing): the file holds
-        # many statements and $$ bodies with % in them.
-        op.get_bind().connection.driver_connection.execute(SCHEMA.read_text(encoding="utf-8"))
+    # Straight to psycopg without parameters (so no %-placeholder parsing): the file holds
+    # many statements and $$ bodies with % in them.
+    op.get_bind().connection.driver_connection.execute(SCHEMA.read_text(encoding="utf-8"))
 
 
 def downgrade():
-    if _postgresql():
-        bind = op.get_bind().connection.driver_connection  # psycopg itself: no %-placeholders
-        bind.execute("DROP TABLE IF EXISTS " + ", ".join(TABLES) + " CASCADE")
-        bind.execute(
-            "DO $$ DECLARE f record; BEGIN "
-            "FOR f IN SELECT p.oid::regprocedure AS sig FROM pg_proc p "
-            "WHERE p.proname LIKE 'procrastinate\\_%' AND p.pronamespace = current_schema()::regnamespace "
-            "LOOP EXECUTE 'DROP FUNCTION IF EXISTS ' || f.sig || ' CASCADE'; END LOOP; END $$"
-        )
-        bind.execute("DROP TYPE IF EXISTS " + ", ".join(TYPES) + " CASCADE")
+    bind = op.get_bind().connection.driver_connection  # psycopg itself: no %-placeholders
+    bind.execute("DROP TABLE IF EXISTS " + ", ".join(TABLES) + " CASCADE")
+    bind.execute(
+        "DO $$ DECLARE f record; BEGIN "
+        "FOR f IN SELECT p.oid::regprocedure AS sig FROM pg_proc p "
+        "WHERE p.proname LIKE 'procrastinate\\_%' AND p.pronamespace = current_schema()::regnamespace "
+        "LOOP EXECUTE 'DROP FUNCTION IF EXISTS ' || f.sig || ' CASCADE'; END LOOP; END $$"
+    )
+    bind.execute("DROP TYPE IF EXISTS " + ", ".join(TYPES) + " CASCADE")
     with op.batch_alter_table('at_most_once_jobs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_at_most_once_jobs_state'))
     op.drop_table('at_most_once_jobs')

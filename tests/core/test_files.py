@@ -12,10 +12,9 @@ import pytest
 from PIL import Image
 from reportlab.pdfgen import canvas
 
-from app import create_app
 from app.core import clock, files
 from app.core.files import FileNotFound, FileTooLarge, LocalFileStore, UnsupportedFileType
-from tests.conftest import extensions_put_back
+from tests.conftest import side_app
 
 # --- real files of each kind --------------------------------------------------------------------
 
@@ -62,12 +61,9 @@ def xlsx() -> bytes:
 
 @pytest.fixture
 def files_app(tmp_path):
-    with extensions_put_back():
-        app = create_app(
-            "testing", {"SQLALCHEMY_DATABASE_URI": "postgresql://root@127.0.0.1:5432/unused", "FILES_ROOT": str(tmp_path / "store")}
-        )
-        with app.app_context():
-            yield app
+    app = side_app({"SQLALCHEMY_DATABASE_URI": "postgresql://root@127.0.0.1:5432/unused", "FILES_ROOT": str(tmp_path / "store")})
+    with app.app_context():
+        yield app
 
 
 @pytest.fixture
@@ -186,7 +182,6 @@ def test_a_symlink_planted_in_the_folder_does_not_lead_out(store, tmp_path):
 
 
 def test_the_default_folder_is_under_the_instance_folder(tmp_path):
-    with extensions_put_back():
-        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": "postgresql://root@127.0.0.1:5432/unused"})
-        with app.app_context():
-            assert files.store().root == (tmp_path.__class__(app.instance_path) / "files").resolve()
+    app = side_app({"SQLALCHEMY_DATABASE_URI": "postgresql://root@127.0.0.1:5432/unused"})
+    with app.app_context():
+        assert files.store().root == (tmp_path.__class__(app.instance_path) / "files").resolve()

@@ -20,11 +20,10 @@ import pytest
 from flask_migrate import upgrade
 
 import tests.job_tasks  # noqa: F401  (registers the test tasks here too, for enqueue)
-from app import create_app
 from app.core import clock, jobs
 from app.extensions import db
 from tests import services
-from tests.conftest import RUN_ID, extensions_put_back
+from tests.conftest import RUN_ID, side_app
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DB_NAME = f"{RUN_ID}_jobs"
@@ -41,14 +40,13 @@ FAST = {
 @pytest.fixture(scope="module")
 def jobs_db():
     url = services.create_database(DB_NAME)
-    with extensions_put_back():
-        application = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "JOBS_RETRY_BASE_SECONDS": 0.5})
-        with application.app_context():
-            upgrade()
-        yield application, url
-        with application.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    application = side_app({"SQLALCHEMY_DATABASE_URI": url, "JOBS_RETRY_BASE_SECONDS": 0.5})
+    with application.app_context():
+        upgrade()
+    yield application, url
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
     services.drop_database(DB_NAME)
 
 

@@ -232,3 +232,12 @@ def test_a_days_visits_spread_over_shards_and_sum_right(client, app_ctx):
     assert len({shard for shard, _ in rows}) > 1 and all(0 <= shard < SHARDS for shard, _ in rows)
     assert sum(visits for _, visits in rows) == 12
     assert rollups.verify() == []
+
+
+def test_rate_limit_keys_live_under_the_apps_redis_prefix(app, worker_api, app_ctx):
+    """So one app's (or test run's) `limiter.reset()` never clears another's counters."""
+    prefix = f"{app.config['REDIS_KEY_PREFIX']}:limits"
+    assert limiter.storage.key_prefix == prefix
+    station = StationFactory(opening_hours=ALWAYS)
+    assert worker_api.post(CHECKINS, json={"scan": scan_of(station), "services": []}).status_code == 201
+    assert limiter.storage.get_connection().keys(f"{prefix}:*")

@@ -15,11 +15,10 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 import tests.job_tasks  # noqa: F401  (the test.record task, for enqueue)
-from app import create_app
 from app.core import clock, jobs, wechat_events
 from app.extensions import db
 from tests import services
-from tests.conftest import RUN_ID, extensions_put_back
+from tests.conftest import RUN_ID, side_app
 from tests.fake_push import FakeWeChatPush, replay, serving, wechat_signature
 
 DB_NAME = f"{RUN_ID}_push"
@@ -30,15 +29,14 @@ EVENTS = (wechat_events.MEDIA_CHECK, wechat_events.AUTHORIZATION_REVOKE, wechat_
 @pytest.fixture(scope="module")
 def push_server(fake_wechat):
     url = services.create_database(DB_NAME)
-    with extensions_put_back():
-        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "WECHAT_API_BASE": fake_wechat})
-        with app.app_context():
-            upgrade()
-        with serving(app) as base_url:
-            yield app, base_url
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    app = side_app({"SQLALCHEMY_DATABASE_URI": url, "WECHAT_API_BASE": fake_wechat})
+    with app.app_context():
+        upgrade()
+    with serving(app) as base_url:
+        yield app, base_url
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
     services.drop_database(DB_NAME)
 
 
