@@ -19,6 +19,7 @@ from app.accounts import audit
 from app.accounts.actor import Actor
 from app.core import error_codes
 from app.core.errors import Conflict, InvalidInput
+from app.core.spreadsheets import XLSX_MIME
 from app.core.spreadsheets.xlsx_print import set_up_printing
 from app.extensions import db, geo_index
 from app.registry import stations as station_service
@@ -27,7 +28,6 @@ from app.registry.models import STATUS_PLAQUED, Station
 from app.registry.schemas import StationIn
 
 XLSX_MAGIC = b"PK\x03\x04"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def import_failure(message: str, code: str = error_codes.IMPORT_INVALID, errors: list | None = None) -> InvalidInput:

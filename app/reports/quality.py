@@ -24,13 +24,13 @@ from openpyxl.utils import get_column_letter
 from app.accounts.actor import Actor
 from app.core import clock, error_codes
 from app.core.errors import InvalidInput
+from app.core.spreadsheets import XLSX_MIME
 from app.core.spreadsheets.xlsx_print import set_up_printing
 from app.extensions import db
 from app.keepers.models import StationKeeper, StatusUpdate
 from app.reference import data as ref
 from app.reference.models import District
 from app.registry.models import STATUS_BUILT, STATUS_PLAQUED, Inspection, Station
-from app.registry.station_import import XLSX_MIME
 from app.reports.quarterly import resolve_district
 from app.visits.counts import headcount_by
 from app.visits.models import Rating

@@ -9,8 +9,8 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from app.core.spreadsheets import XLSX_MIME
 from app.core.spreadsheets.xlsx_print import set_up_printing
-from app.registry.station_import import XLSX_MIME
 
 FONT_NAME = "宋体"  # SimSun, what the union's forms are printed in
 MONEY_FORMAT = "0.00"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from app.core.spreadsheets import XLSX_MIME
+
 CSV = "text/csv"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_MIME
 PDF = "application/pdf"
 PNG = "image/png"
 

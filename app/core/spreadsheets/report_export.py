@@ -13,12 +13,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from app.core.spreadsheets import XLSX_MIME
 from app.core.spreadsheets.xlsx_print import set_up_printing
 
 FORMATS = ("json", "csv", "xlsx")
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX_MIME,
 }
 CJK_FONT = "SimSun"  # what Excel and WPS on a Chinese Windows have; others substitute
 

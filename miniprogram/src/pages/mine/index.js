@@ -2,19 +2,10 @@
 // the way into the keepers' pages.
 const api = require('../../utils/api')
 const { chinaTime } = require('../../utils/format')
+const { withNone } = require('../../utils/worker-groups')
 const { messageFor } = require('../../utils/messages')
 
-const GROUPS = [
-  { code: null, name: '不说' },
-  { code: 'sanitation', name: '环卫工人' },
-  { code: 'courier', name: '快递员' },
-  { code: 'food_delivery', name: '送餐员' },
-  { code: 'taxi_driver', name: '出租车驾驶员' },
-  { code: 'traffic_police', name: '交通警察（含协辅警）' },
-  { code: 'traffic_warden', name: '交通协管员' },
-  { code: 'municipal', name: '市政工作人员' },
-  { code: 'city_management', name: '城管员' },
-]
+const GROUPS = withNone('不说')
 
 /** @param {any} c CheckInOut */
 const visit = (c) => ({ ...c, when: `${chinaTime(c.checked_in_at)}${c.source === 'manual' ? '（站点登记）' : ''}` })

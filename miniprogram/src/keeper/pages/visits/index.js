@@ -2,20 +2,11 @@
 // past 7 days) and correcting one (a correction is added; the entry is never rewritten).
 const api = require('../../../utils/api')
 const { chinaDate } = require('../../../utils/format')
+const { withNone } = require('../../../utils/worker-groups')
 const { KEEPER, messageFor } = require('../../../utils/messages')
 
 const BACKDATE_DAYS = 7
-const GROUPS = [
-  { code: null, name: '不知道' },
-  { code: 'sanitation', name: '环卫工人' },
-  { code: 'courier', name: '快递员' },
-  { code: 'food_delivery', name: '送餐员' },
-  { code: 'taxi_driver', name: '出租车驾驶员' },
-  { code: 'traffic_police', name: '交通警察（含协辅警）' },
-  { code: 'traffic_warden', name: '交通协管员' },
-  { code: 'municipal', name: '市政工作人员' },
-  { code: 'city_management', name: '城管员' },
-]
+const GROUPS = withNone('不知道')
 
 /** Today and the days a walk-in may still be recorded for, in China's calendar. */
 function recordableDays() {
