@@ -3,8 +3,6 @@ written unless every row is good; rows with a known code update that station."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from itertools import zip_longest
 from typing import IO
@@ -12,72 +10,18 @@ from typing import IO
 import sqlalchemy as sa
 from flask import current_app
 from marshmallow import ValidationError
-from openpyxl import Workbook, load_workbook
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts import audit
 from app.accounts.actor import Actor
 from app.core import error_codes
-from app.core.errors import Conflict, InvalidInput
-from app.core.spreadsheets import XLSX_MIME
-from app.core.spreadsheets.xlsx_print import set_up_printing
+from app.core.errors import Conflict
+from app.core.spreadsheets.imports import check_header, import_failure, read_table, spreadsheet_template
 from app.extensions import db, geo_index
 from app.registry import stations as station_service
 from app.registry.import_format import COLUMNS, FIELD_TO_HEADER, HEADER_TO_FIELD, CellError, cell_value
 from app.registry.models import STATUS_PLAQUED, Station
 from app.registry.schemas import StationIn
-
-XLSX_MAGIC = b"PK\x03\x04"
-
-
-def import_failure(message: str, code: str = error_codes.IMPORT_INVALID, errors: list | None = None) -> InvalidInput:
-    return InvalidInput(message, code=code, details={"errors": errors or [], "error_count": len(errors or [])})
-
-
-def read_rows(filename: str, stream: IO[bytes]) -> tuple[list[str], list[tuple[int, list]]]:
-    """The header and the non-empty data rows (with their row numbers) of a CSV or XLSX file."""
-    content = stream.read()
-    if content[:4] == XLSX_MAGIC or filename.lower().endswith(".xlsx"):
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-            table = [list(r) for r in sheet.iter_rows(values_only=True)]
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise import_failure("无法读取该 XLSX 文件，请确认文件未损坏", error_codes.IMPORT_UNREADABLE) from exc
-    else:
-        try:
-            table = list(csv.reader(io.StringIO(_decode(content))))
-        except csv.Error as exc:  # e.g. a cell beyond csv's field size limit: not a station list
-            raise import_failure("无法读取该 CSV 文件，请确认文件未损坏", error_codes.IMPORT_UNREADABLE) from exc
-    if not table:
-        raise import_failure("文件是空的", error_codes.IMPORT_EMPTY)
-    header = [str(h).strip() if h is not None else "" for h in table[0]]
-    rows = [(n, row) for n, row in enumerate(table[1:], start=2) if any(c not in (None, "") for c in row)]
-    return header, rows
-
-
-def _decode(content: bytes) -> str:
-    # Excel on Chinese Windows saves CSV as GB18030-family text; everything else sends UTF-8.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise import_failure("无法识别文件编码，请另存为 UTF-8 编码的 CSV 或 XLSX", error_codes.IMPORT_UNREADABLE)
-
-
-def _check_header(header: list[str]) -> list[str | None]:
-    fields = [HEADER_TO_FIELD.get(h) for h in header]
-    unknown = [h for h, f in zip(header, fields, strict=True) if h and f is None]
-    required = [name for name, field in StationIn().fields.items() if field.required]
-    missing = [FIELD_TO_HEADER[f] for f in required if f not in fields]
-    # Two columns for one field would make a row's value depend on which cell is empty.
-    repeated = [h for i, (h, f) in enumerate(zip(header, fields, strict=True)) if f is not None and f in fields[:i]]
-    if unknown or missing or repeated:
-        errors = [{"row": 1, "column": h, "message": "不认识的列名"} for h in unknown]
-        errors += [{"row": 1, "column": h, "message": "缺少必填列"} for h in missing]
-        errors += [{"row": 1, "column": h, "message": "列名重复"} for h in repeated]
-        raise import_failure("表头与模板不一致，请使用下载的导入模板", error_codes.IMPORT_BAD_HEADER, errors)
-    return fields
 
 
 def _flatten(messages, prefix: str = "") -> list[tuple[str, str]]:
@@ -127,13 +71,10 @@ def _parse_row(number: int, fields: list[str | None], cells: list, schema: Stati
 
 
 def import_stations(actor: Actor, filename: str, stream: IO[bytes], *, dry_run: bool = False) -> dict:
-    header, table = read_rows(filename, stream)
-    if len(table) > current_app.config["IMPORT_MAX_ROWS"]:
-        raise import_failure(f"一次最多导入 {current_app.config['IMPORT_MAX_ROWS']} 行，请分批导入", error_codes.IMPORT_TOO_LARGE)
-    if not table:
-        raise import_failure("文件中没有数据行", error_codes.IMPORT_EMPTY)
-    fields = _check_header(header)
+    header, table = read_table(filename, stream, max_rows=current_app.config["IMPORT_MAX_ROWS"])
     schema = StationIn()
+    required = [name for name, field in schema.fields.items() if field.required]
+    fields = check_header(header, HEADER_TO_FIELD, FIELD_TO_HEADER, required)
     rows = [_parse_row(n, fields, cells, schema) for n, cells in table]
     existing = _existing_stations({r.data["code"] for r in rows if r.data and r.data.get("code")})
     errors = _rule_errors(actor, rows, existing)
@@ -249,30 +190,3 @@ def _assign_codes(rows: list[dict]) -> None:
 def template(fmt: str) -> tuple[bytes, str, str]:
     """The import template: the header row, and (in XLSX) a sheet explaining each column."""
     return spreadsheet_template(COLUMNS, fmt, sheet="站点", stem="stations-template", header_width=3, note_width=100)
-
-
-def spreadsheet_template(columns, fmt: str, *, sheet: str, stem: str, header_width: float, note_width: int) -> tuple[bytes, str, str]:
-    """(content, mimetype, filename) of an import template for `columns` ((header, field, note)
-    triples): the header row as CSV, or as XLSX with a second sheet explaining each column."""
-    headers = [h for h, _, _ in columns]
-    if fmt == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerow(headers)
-        return buffer.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", f"{stem}.csv"
-    book = Workbook()
-    first = book.active
-    first.title = sheet
-    first.append(headers)
-    for i, header in enumerate(headers, start=1):
-        first.column_dimensions[first.cell(1, i).column_letter].width = max(12, len(header) * header_width)
-    notes = book.create_sheet("填写说明")
-    notes.append(["列名", "说明"])
-    for header, _, note in columns:
-        notes.append([header, note])
-    notes.column_dimensions["A"].width = max(14, *(len(h) * 2 for h in headers))
-    notes.column_dimensions["B"].width = note_width
-    set_up_printing(first, header_rows="1:1")
-    set_up_printing(notes, header_rows="1:1")
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue(), XLSX_MIME, f"{stem}.xlsx"

@@ -14,9 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.actor import Actor
 from app.core import error_codes
 from app.core.errors import Conflict
+from app.core.spreadsheets.imports import check_header, import_failure, read_table, spreadsheet_template
 from app.extensions import db
 from app.registry.models import Station
-from app.registry.station_import import import_failure, read_rows, spreadsheet_template
 from app.reports import investments, quarters
 
 # (header, field, note)
@@ -39,19 +39,6 @@ _QUARTER_TEXT = {
     **{f"q{q}": q for q in quarters.QUARTER_NAMES},
     **{f"第{q}季度": q for q in quarters.QUARTER_NAMES},
 }
-
-
-def _check_header(header: list[str]) -> list[str | None]:
-    fields = [HEADER_TO_FIELD.get(h) for h in header]
-    unknown = [h for h, f in zip(header, fields, strict=True) if h and f is None]
-    missing = [FIELD_TO_HEADER[f] for f in REQUIRED if f not in fields]
-    repeated = [h for i, (h, f) in enumerate(zip(header, fields, strict=True)) if f is not None and f in fields[:i]]
-    if unknown or missing or repeated:
-        errors = [{"row": 1, "column": h, "message": "不认识的列名"} for h in unknown]
-        errors += [{"row": 1, "column": h, "message": "缺少必填列"} for h in missing]
-        errors += [{"row": 1, "column": h, "message": "列名重复"} for h in repeated]
-        raise import_failure("表头与模板不一致，请使用下载的导入模板", error_codes.IMPORT_BAD_HEADER, errors)
-    return fields
 
 
 def _int(raw) -> int | None:
@@ -117,12 +104,8 @@ def _parse(number: int, fields: list[str | None], cells: list) -> tuple[dict, li
 
 
 def import_investments(actor: Actor, filename: str, stream: IO[bytes], *, dry_run: bool = False) -> dict:
-    header, table = read_rows(filename, stream)
-    if len(table) > current_app.config["IMPORT_MAX_ROWS"]:
-        raise import_failure(f"一次最多导入 {current_app.config['IMPORT_MAX_ROWS']} 行，请分批导入", error_codes.IMPORT_TOO_LARGE)
-    if not table:
-        raise import_failure("文件中没有数据行", error_codes.IMPORT_EMPTY)
-    fields = _check_header(header)
+    header, table = read_table(filename, stream, max_rows=current_app.config["IMPORT_MAX_ROWS"])
+    fields = check_header(header, HEADER_TO_FIELD, FIELD_TO_HEADER, REQUIRED)
     parsed = [(n, *_parse(n, fields, cells)) for n, cells in table]
     codes = {data["station"] for _, data, _ in parsed if "station" in data}
     stations = {s.code: s for s in db.session.scalars(sa.select(Station).where(Station.code.in_(codes)))} if codes else {}
