@@ -155,7 +155,7 @@ class BaseConfig:
     # are normalised), how many of the top plaqued stations are 最美站点 candidates, the default
     # period in days, how many ratings' worth of the district mean a station's ratings are
     # shrunk toward, and how many amenities make a full function score.
-    QUALITY_WEIGHTS = {"build": 20, "operation": 20, "function": 15, "visits": 25, "satisfaction": 20}
+    QUALITY_WEIGHTS = {"build": 20, "operation": 20, "function": 15, "visits": 25, "satisfaction": 20, "activities": 10}
     QUALITY_TOP_N = 10
     QUALITY_PERIOD_DAYS = 30
     QUALITY_RATING_PRIOR_WEIGHT = 5
@@ -175,6 +175,14 @@ class BaseConfig:
     # (default <instance>/files) and the largest file of each kind.
     FILES_ROOT: str | None = None
     FILES_MAX_BYTES = {"plan": 10 * 1024 * 1024, "photo": 5 * 1024 * 1024}
+
+    # Care activities (app/activities, README "Care activities"): the reminder goes this many
+    # minutes before an activity starts (a claim made later gets none); a keeper records at most
+    # ACTIVITY_COUNT_MAX people per entry; the quality evaluation's activities component is full
+    # at ACTIVITIES_FULL activities at a station in its period (QUALITY_WEIGHTS["activities"]).
+    ACTIVITY_REMINDER_MINUTES = 60
+    ACTIVITY_COUNT_MAX = 500
+    QUALITY_ACTIVITIES_FULL = 2
 
     DEBUG = False
     TESTING = False

@@ -1,6 +1,7 @@
 """The data: every model is imported here so Alembic and the app see the whole schema."""
 
 from app.accounts.audit_models import AuditEntry
+from app.activities.models import Activity, ActivityStation, Campaign, GiftClaim, PlanTarget, RecordedCount
 from app.accounts.staff_models import StaffAccount
 from app.accounts.worker_models import Worker
 from app.keepers.models import KeeperCode, StationKeeper, StationStatus, StatusUpdate
@@ -27,6 +28,12 @@ from app.visits.rollup_models import (
 )
 
 __all__ = [
+    "Activity",
+    "ActivityStation",
+    "Campaign",
+    "GiftClaim",
+    "PlanTarget",
+    "RecordedCount",
     "AuditEntry",
     "BuildMode",
     "CareActivityKind",
