@@ -6,6 +6,7 @@ from apiflask import APIFlask
 
 from app.api import health
 from app.api.views import (
+    activities,
     audit,
     auth,
     investments,
@@ -23,7 +24,7 @@ STAFF_PREFIX = "/api/staff/v1"
 
 
 def register_api(app: APIFlask) -> None:
-    for module in (auth, stations, signs, reference, audit, ratings, keepers, reports_visits, reports_quarterly, investments):
+    for module in (auth, stations, signs, reference, audit, ratings, keepers, reports_visits, reports_quarterly, investments, activities):
         app.register_blueprint(module.bp, url_prefix=STAFF_PREFIX)
     app.register_blueprint(health.bp)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from apiflask import Schema
-from marshmallow import RAISE, fields, validate
+from marshmallow import RAISE, ValidationError, fields, validate
 
 _COMMON = {"required": "此项必填", "null": "不能为空", "validator_failed": "取值无效"}
 
@@ -134,3 +136,51 @@ def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
 class CodeName(BaseSchema):
     code = String()
     name = String()
+
+
+# 万元 per record (an investment's quarter, a budget source of an activity): 10 亿元 is surely a typo.
+MONEY_MAX = Decimal("99999.99")
+
+
+def _two_decimals(value: Decimal) -> None:
+    try:
+        exact = value == value.quantize(Decimal("0.01"))
+    except InvalidOperation:  # too many digits to quantize: the range check reports it
+        return
+    if not exact:
+        raise ValidationError("金额单位为万元，最多保留两位小数")
+
+
+class Money(fields.Decimal):
+    """万元, ≥ 0, at most two decimals; sent as a JSON number or a string ("12.50"), answered
+    as a string so no client reads it through a float."""
+
+    default_error_messages = {
+        "required": "此项必填",
+        "null": "不能为空",
+        "invalid": "应为数字",
+        "special": "应为有限的数字",
+        "too_large": "数值过大",
+        "validator_failed": "取值无效",
+    }
+
+    # For the OpenAPI document: left alone, apispec calls the field a number and prints the
+    # Decimal bounds as strings ("99999.99"), which no schema validator accepts.
+    SPEC = {"type": ["number", "string"], "minimum": 0, "maximum": float(MONEY_MAX)}
+
+    def __init__(self, **kwargs):
+        validators = [
+            validate.Range(min=Decimal("0"), error="金额不能为负数"),
+            validate.Range(max=MONEY_MAX, error=f"金额不能超过 {MONEY_MAX} 万元"),
+            _two_decimals,
+        ]
+        metadata = {**self.SPEC, **kwargs.pop("metadata", {})}
+        super().__init__(as_string=True, validate=validators, metadata=metadata, **kwargs)
+
+
+class MoneyOut(fields.Decimal):
+    """An amount as answered: a decimal string ("12.50"); sums may exceed one record's bound."""
+
+    def __init__(self, **kwargs):
+        metadata = {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$", **kwargs.pop("metadata", {})}
+        super().__init__(as_string=True, metadata=metadata, **kwargs)

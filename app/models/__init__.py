@@ -1,9 +1,9 @@
 """The data: every model is imported here so Alembic and the app see the whole schema."""
 
 from app.accounts.audit_models import AuditEntry
-from app.activities.models import Activity, ActivityStation, Campaign, GiftClaim, PlanTarget, RecordedCount
 from app.accounts.staff_models import StaffAccount
 from app.accounts.worker_models import Worker
+from app.activities.models import Activity, ActivityStation, Campaign, GiftClaim, PlanTarget, RecordedCount
 from app.keepers.models import KeeperCode, StationKeeper, StationStatus, StatusUpdate
 from app.reference.models import (
     BuildMode,
@@ -30,24 +30,24 @@ from app.visits.rollup_models import (
 __all__ = [
     "Activity",
     "ActivityStation",
-    "Campaign",
-    "GiftClaim",
-    "PlanTarget",
-    "RecordedCount",
     "AuditEntry",
     "BuildMode",
+    "Campaign",
     "CareActivityKind",
     "CheckIn",
     "CityPlan",
     "DemonstrationTarget",
     "District",
+    "GiftClaim",
     "HostType",
     "IdempotencyRecord",
     "Inspection",
     "Investment",
     "KeeperCode",
+    "PlanTarget",
     "QuarterlySubmission",
     "Rating",
+    "RecordedCount",
     "SixHasItem",
     "StaffAccount",
     "Station",

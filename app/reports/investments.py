@@ -12,6 +12,7 @@ from app.accounts.actor import Actor
 from app.core import error_codes
 from app.core.errors import InvalidInput
 from app.core.pagination import Page, paginate
+from app.core.schemas import MONEY_MAX
 from app.extensions import db
 from app.registry import stations as station_service
 from app.registry.models import Station
@@ -20,7 +21,7 @@ from app.reports.models import Investment
 
 SOURCES = ("union", "government", "other")  # request field -> model attribute f"{source}_amount"
 SOURCE_NAMES = {"union": "工会投入", "government": "政府投入", "other": "其他资金"}
-MAX_AMOUNT = Decimal("99999.99")  # 万元 per station and quarter: 10 亿元 is surely a typo
+MAX_AMOUNT = MONEY_MAX  # 万元 per station and quarter
 ZERO = Decimal("0.00")
 
 

@@ -1,0 +1,50 @@
+"""The claim's reminder: a one-time subscribe message (template "activity_reminder") sent
+ACTIVITY_REMINDER_MINUTES before the activity starts, scheduled in the claim's transaction and
+delivered at most once by the job worker (app/accounts/subscribe_messages: busy is retried,
+43101 is final, an unknown outcome is `uncertain` and never repeated). A claim cancelled — or an
+activity cancelled — before it is sent cancels it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+
+from app.activities.models import Activity, GiftClaim
+from app.core import clock
+
+TEMPLATE = "activity_reminder"
+PAGE = "pages/activities/claim?id={claim_id}"
+TEXT_MAX = 20  # a subscribe message's thing field takes at most 20 characters
+
+
+def _when(activity: Activity):
+    return activity.starts_at - timedelta(minutes=current_app.config["ACTIVITY_REMINDER_MINUTES"])
+
+
+def schedule(claim: GiftClaim, activity: Activity) -> None:
+    """In the caller's transaction. A claim made after the reminder's time gets none: the
+    activity is about to start or under way, and the worker is looking at it."""
+    from app.accounts import subscribe_messages
+
+    send_at = _when(activity)
+    if send_at <= clock.now():
+        return
+    start = clock.china_time(activity.starts_at)
+    data = {
+        "title": activity.title[:TEXT_MAX],
+        "time": f"{start:%Y年%m月%d日 %H:%M}",
+        "gift": (activity.gift_name or "")[:TEXT_MAX],
+        "place": ("全区县各站点" if activity.whole_district else "、".join(s.name for s in activity.stations))[:TEXT_MAX],
+    }
+    message = subscribe_messages.schedule(claim.worker_id, TEMPLATE, data, send_at=send_at, page=PAGE.format(claim_id=claim.id))
+    claim.reminder_id = message.id
+
+
+def cancel(claim: GiftClaim) -> None:
+    """Before it is sent, the reminder goes; after, there is nothing to take back."""
+    if claim.reminder_id is None:
+        return
+    from app.accounts import subscribe_messages
+
+    subscribe_messages.cancel(claim.reminder_id)
