@@ -53,7 +53,7 @@ def groups_field() -> List:
 
 
 def year_field(**kwargs) -> Integer:
-    return Integer(strict=True, validate=between(FIRST_YEAR, LAST_YEAR), **kwargs)
+    return Integer(validate=between(FIRST_YEAR, LAST_YEAR), **kwargs)
 
 
 class BudgetIn(BaseSchema):
