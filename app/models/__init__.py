@@ -2,6 +2,7 @@
 
 from app.accounts.audit_models import AuditEntry
 from app.accounts.staff_models import StaffAccount
+from app.accounts.subscribe_message_models import SubscribeMessage
 from app.accounts.worker_models import Worker
 from app.activities.models import Activity, ActivityStation, Campaign, GiftClaim, PlanTarget, RecordedCount
 from app.keepers.models import KeeperCode, StationKeeper, StationStatus, StatusUpdate
@@ -54,6 +55,7 @@ __all__ = [
     "StationKeeper",
     "StationStatus",
     "StatusUpdate",
+    "SubscribeMessage",
     "VisitDayDistrict",
     "VisitDayService",
     "VisitDayStation",
