@@ -10,12 +10,12 @@ from datetime import timedelta
 
 from flask import current_app
 
+from app.accounts import subscribe_messages
 from app.activities.models import Activity, GiftClaim
 from app.core import clock
 
 TEMPLATE = "activity_reminder"
-PAGE = "pages/activities/claim?id={claim_id}"
-TEXT_MAX = 20  # a subscribe message's thing field takes at most 20 characters
+PAGE = "pages/activity/index?id={activity_id}"
 
 
 def _when(activity: Activity):
@@ -25,19 +25,20 @@ def _when(activity: Activity):
 def schedule(claim: GiftClaim, activity: Activity) -> None:
     """In the caller's transaction. A claim made after the reminder's time gets none: the
     activity is about to start or under way, and the worker is looking at it."""
-    from app.accounts import subscribe_messages
-
     send_at = _when(activity)
     if send_at <= clock.now():
         return
     start = clock.china_time(activity.starts_at)
+    # Semantic names of the template's fields (SUBSCRIBE_TEMPLATES); the module cuts each to
+    # WeChat's length for its keyword.
     data = {
-        "title": activity.title[:TEXT_MAX],
-        "time": f"{start:%Y年%m月%d日 %H:%M}",
-        "gift": (activity.gift_name or "")[:TEXT_MAX],
-        "place": ("全区县各站点" if activity.whole_district else "、".join(s.name for s in activity.stations))[:TEXT_MAX],
+        "title": activity.title,
+        "starts_at": f"{start:%Y-%m-%d %H:%M}",
+        "place": "全区县各站点" if activity.whole_district else "、".join(s.name for s in activity.stations),
+        "note": f"凭券领取{activity.gift_name}" if activity.gift_name else "欢迎参加",
     }
-    message = subscribe_messages.schedule(claim.worker_id, TEMPLATE, data, send_at=send_at, page=PAGE.format(claim_id=claim.id))
+    page = PAGE.format(activity_id=activity.id)
+    message = subscribe_messages.schedule(claim.worker_id, TEMPLATE, data, send_at=send_at, page=page)
     claim.reminder_id = message.id
 
 
@@ -45,6 +46,4 @@ def cancel(claim: GiftClaim) -> None:
     """Before it is sent, the reminder goes; after, there is nothing to take back."""
     if claim.reminder_id is None:
         return
-    from app.accounts import subscribe_messages
-
     subscribe_messages.cancel(claim.reminder_id)

@@ -1,7 +1,7 @@
 """activities
 
 Revision ID: h17a00000001
-Revises: e1f0b5000002
+Revises: h1a5b0000001
 Create Date: 2026-12-03 21:08:16.676310
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = 'h17a00000001'
-down_revision = 'e1f0b5000002'
+down_revision = 'h1a5b0000001'
 branch_labels = None
 depends_on = None
 
