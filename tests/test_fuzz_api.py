@@ -49,6 +49,7 @@ from app.reports.models import Investment
 from app.signs import tokens as sign_tokens
 from app.visits import walkins
 from app.visits.models import Rating
+from tests.activities import world as activity_world
 from tests.factories import CheckInFactory, StaffFactory, StationFactory, WorkerFactory
 from tests.services import NO_DATABASE
 
@@ -190,6 +191,7 @@ def make_world() -> World:
     }
     values = {name: [i[name] for i in ids] for name in own}
     values["checkin_id"] += mine
+    values |= activity_world.furnish([a, b, c], plain.id, keeper.id, visitor.id)
     values["code"] = ["FC0001", "FC0002", "YX0001", "fc0001"]
     values["year"] = [2025, clock.today().year]
     values["quarter"] = [1, 2, 4]

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from requests.adapters import HTTPAdapter
 
 from app.extensions import db
+from tests.activities import world as activity_world
 from tests.assertions import assert_error
 from tests.factories import PASSWORD, StaffFactory
 from tests.keepers.test_keeper_scope import KEEPER_ENDPOINTS
@@ -41,9 +42,20 @@ def _world(app_ctx) -> World:
 
 # --- the matrix --------------------------------------------------------------------------------
 
-OBJECT_PARAMETERS = ("code", "rating_id", "checkin_id", "keeper_id", "code_id", "entry_id")
+OBJECT_PARAMETERS = (
+    "code",
+    "rating_id",
+    "checkin_id",
+    "keeper_id",
+    "code_id",
+    "entry_id",
+    "activity_id",
+    "campaign_id",
+    "claim_id",
+    "count_id",
+)
 # Objects every caller of the kind may read whoever owns them: a worker sees any station.
-READABLE_BY_ALL = {("GET", "/api/mp/v1/stations/{code}")}
+READABLE_BY_ALL = {("GET", "/api/mp/v1/stations/{code}")} | activity_world.OPEN_TO_EVERY_WORKER
 KEEPER_PREFIX = "/api/mp/v1/keeper/stations/{code}"
 
 
@@ -56,6 +68,7 @@ def _openapi(rule: str) -> str:
 BODIES: dict[tuple[str, str], object] = {(e.method, _openapi(e.rule)): e.body for e in PER_STATION if e.body is not None}
 BODIES |= {(e.method, _openapi(e.rule)): e.body for e in KEEPER_ENDPOINTS if e.body is not None}
 BODIES |= {("POST", "/api/mp/v1/checkins/{checkin_id}/rating"): {"score": 4}}
+BODIES |= activity_world.BODIES
 
 
 def _objects(path: str) -> list[str]:
@@ -152,6 +165,8 @@ def test_the_owner_is_not_refused(client, world, wx, method, path, role):
     """The same request about the role's own object (A's; the worker's own visit) is not
     refused as someone else's: so the 404 above is the owner check, not a broken request."""
     path_own = path.replace("{checkin_id}", str(world.ids["checkin_id"][3 if role == "keeper" else 4]))
+    if role == "keeper":  # the keeper's own claim, not the plain worker's
+        path_own = path_own.replace("{claim_id}", str(world.ids["claim_id"][activity_world.KEEPER_CLAIM]))
     r = _send(client, world, role, method, _path(world, path_own, OWN), _body(method, path))
     if role == "worker" and path.startswith(KEEPER_PREFIX):
         assert_error(r, 403, "not_a_keeper")  # a plain worker keeps nothing, not even A

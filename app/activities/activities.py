@@ -210,9 +210,11 @@ def list_activities(
     return paginate(query.order_by(Activity.starts_at.desc(), Activity.id.desc()), page, per_page)
 
 
-def attach_plan(actor: Actor, activity_id: int, data: bytes) -> Activity:
+def attach_plan(actor: Actor, activity_id: int, data: bytes | None) -> Activity:
     """专项活动方案: a PDF or Word file (type from its bytes, size from FILES_MAX_BYTES)."""
     activity = get_activity(actor, activity_id, lock=True)
+    if data is None:
+        raise InvalidInput("请选择要上传的方案文件", details={"file": ["请选择要上传的方案文件"]})
     stored = files.save_upload(data, kind="plan", prefix="activity-plans")
     old = activity.plan_file_key
     activity.plan_file_key, activity.plan_file_type, activity.plan_file_size = stored.key, stored.content_type, stored.size

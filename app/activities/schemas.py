@@ -157,7 +157,8 @@ ActivityPage = page_schema(ActivityOut, "ActivityPage")
 
 
 class PlanFile(BaseSchema):
-    file = FileField(required=True, metadata={"description": "专项活动方案：PDF 或 Word（DOC/DOCX），不超过 FILES_MAX_BYTES"})
+    # Not required here: the activity's scope is checked before a missing file is (the service).
+    file = FileField(load_default=None, metadata={"description": "专项活动方案：PDF 或 Word（DOC/DOCX），不超过 FILES_MAX_BYTES"})
 
 
 # --- the yearly plan ---

@@ -75,7 +75,7 @@ def record_count(code, activity_id, data):
     return handouts.record_count(keeper_of(current_worker(), code), activity_id, **data)
 
 
-@bp.post("/keeper/stations/<code>/activities/<int:activity_id>/counts/<int:entry_id>/corrections")
+@bp.post("/keeper/stations/<code>/activities/<int:activity_id>/counts/<int:count_id>/corrections")
 @bp.auth_required(worker_auth)
 @bp.input(CountCorrectionIn, arg_name="data")
 @bp.output(CountEntryOut, status_code=201)
@@ -93,8 +93,8 @@ def record_count(code, activity_id, data):
         int_path=True,
     ),
 )
-def correct_count(code, activity_id, entry_id, data):
-    return handouts.correct_count(keeper_of(current_worker(), code), activity_id, entry_id, **data)
+def correct_count(code, activity_id, count_id, data):
+    return handouts.correct_count(keeper_of(current_worker(), code), activity_id, count_id, **data)
 
 
 @bp.get("/keeper/stations/<code>/activities/<int:activity_id>/counts")

@@ -128,7 +128,8 @@ def cancel_activity(activity_id, data):
     ),
 )
 def upload_plan_file(activity_id, upload):
-    return activity_service.attach_plan(current_actor(), activity_id, upload["file"].read())
+    upload = upload.get("file")
+    return activity_service.attach_plan(current_actor(), activity_id, upload.read() if upload else None)
 
 
 @bp.get("/activities/<int:activity_id>/plan-file")
