@@ -18,7 +18,7 @@ from app.activities import reminders
 from app.activities.models import STATUS_ACTIVE, STATUS_CANCELLED, Activity, Campaign, GiftClaim
 from app.activities.scope import district_for, district_to_write, get_activity, get_campaign, scoped
 from app.core import clock, error_codes, files
-from app.core.errors import Conflict, InvalidInput
+from app.core.errors import Conflict, DomainError, InvalidInput
 from app.core.pagination import Page, paginate
 from app.extensions import db
 from app.registry.models import STATUS_BUILT, STATUS_PLAQUED, Station
@@ -116,6 +116,14 @@ def create_activity(actor: Actor, data: dict) -> Activity:
 
 
 def update_activity(actor: Actor, activity_id: int, changes: dict) -> Activity:
+    try:
+        return _update(actor, activity_id, changes)
+    except DomainError:
+        db.session.rollback()  # nothing half-changed is left to be flushed by a later query
+        raise
+
+
+def _update(actor: Actor, activity_id: int, changes: dict) -> Activity:
     activity = get_activity(actor, activity_id, lock=True)
     if activity.is_cancelled:
         raise Conflict("该活动已取消，不能再修改", code=error_codes.ACTIVITY_CANCELLED)

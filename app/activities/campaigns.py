@@ -66,7 +66,11 @@ def update_campaign(actor: Actor, campaign_id: int, changes: dict) -> Campaign:
     for name in FIELDS:
         if name in changes:
             setattr(campaign, name, changes[name] if name != "worker_groups" else changes[name] or [])
-    _check_dates(campaign)
+    try:
+        _check_dates(campaign)
+    except InvalidInput:
+        db.session.rollback()  # nothing half-changed is left to be flushed by a later query
+        raise
     return _save(actor, campaign, "activity_campaign.update", before)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from marshmallow import fields
 
 from app.activities.reports import KIND_NAMES
-from app.activities.schemas import GROUP_NAMES, StationRef
+from app.activities.schemas import GROUP_NAMES, ActivityStationRef
 from app.core.schemas import BaseSchema, Boolean, DateTime, Float, Integer, List, Nested, String, between, length
 
 
@@ -35,7 +35,7 @@ class WorkerActivityOut(BaseSchema):
     )
     whole_district = Boolean(attribute="activity.whole_district")
     stations = fields.Function(
-        lambda u: [] if u.activity.whole_district else StationRef(many=True).dump(u.activity.stations),
+        lambda u: [] if u.activity.whole_district else ActivityStationRef(many=True).dump(u.activity.stations),
         metadata={"type": "array", "items": {"type": "object"}},
     )
     gift_name = String(attribute="activity.gift_name", allow_none=True)

@@ -112,7 +112,7 @@ class ActivityQuery(PageQuery):
     include_cancelled = Boolean(load_default=True)
 
 
-class StationRef(BaseSchema):
+class ActivityStationRef(BaseSchema):
     code = String()
     name = String()
 
@@ -138,7 +138,7 @@ class ActivityOut(BaseSchema):
     title = String()
     description = String(allow_none=True)
     whole_district = Boolean()
-    stations = List(Nested(StationRef), metadata={"description": "活动站点；全区县时为空"})
+    stations = List(Nested(ActivityStationRef), metadata={"description": "活动站点；全区县时为空"})
     starts_at = DateTime()
     ends_at = DateTime()
     worker_groups = List(String())
@@ -241,7 +241,7 @@ class CampaignQuery(BaseSchema):
     year = year_field()
 
 
-class TotalsOut(BaseSchema):
+class ActivityTotalsOut(BaseSchema):
     activities = Integer()
     claimed = Integer(metadata={"description": "领取（未取消）"})
     collected = Integer(metadata={"description": "凭券已发放"})
@@ -258,7 +258,7 @@ class TotalsOut(BaseSchema):
 
 class CampaignSummaryOut(BaseSchema):
     campaign = Nested(CampaignOut)
-    totals = Nested(TotalsOut)
+    totals = Nested(ActivityTotalsOut)
     by_kind = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"description": "各类别活动数"})
 
 
@@ -280,7 +280,7 @@ class ReportRowOut(BaseSchema):
     kind = String()
     kind_name = String()
     campaign = String(allow_none=True)
-    totals = Nested(TotalsOut)
+    totals = Nested(ActivityTotalsOut)
 
 
 class ReportOut(BaseSchema):
@@ -288,4 +288,4 @@ class ReportOut(BaseSchema):
     quarter = Integer(allow_none=True)
     district = String(allow_none=True)
     rows = List(Nested(ReportRowOut))
-    total = Nested(TotalsOut)
+    total = Nested(ActivityTotalsOut)
