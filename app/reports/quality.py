@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from app.accounts.actor import Actor
+from app.activities.quality import activities_by_station
 from app.core import clock, error_codes
 from app.core.errors import InvalidInput
 from app.core.spreadsheets import XLSX_MIME
@@ -35,13 +36,14 @@ from app.reports.quarterly import resolve_district
 from app.visits.counts import headcount_by
 from app.visits.models import Rating
 
-COMPONENTS = ("build", "operation", "function", "visits", "satisfaction")
+COMPONENTS = ("build", "operation", "function", "visits", "satisfaction", "activities")
 COMPONENT_NAMES = {
     "build": "规划建设",
     "operation": "运行管理",
     "function": "功能发挥",
     "visits": "服务人次",
     "satisfaction": "满意度",
+    "activities": "关爱活动",
 }
 SIX_HAS_COUNT = len(ref.SIX_HAS_ITEMS)
 NEUTRAL_SCORE = 3.0  # the middle of 1–5, where a district has no ratings to lean on
@@ -55,6 +57,7 @@ class Settings:
     days: int
     prior_weight: float
     amenities_full: int
+    activities_full: int
 
     @classmethod
     def from_config(cls) -> Settings:
@@ -65,6 +68,7 @@ class Settings:
             days=int(config["QUALITY_PERIOD_DAYS"]),
             prior_weight=float(config["QUALITY_RATING_PRIOR_WEIGHT"]),
             amenities_full=int(config["QUALITY_AMENITIES_FULL"]),
+            activities_full=int(config["QUALITY_ACTIVITIES_FULL"]),
         )
 
 
@@ -103,6 +107,7 @@ def evaluate(
     posts = _status_days(codes, start, end)
     visits = headcount_by(start, end, by="station", district_codes=codes) if ids else {}
     ratings = _ratings(codes, start, end)
+    held = activities_by_station(clock.day_start(start), clock.day_start(end), codes) if ids else {}
 
     by_district: dict[str, list] = {}
     for s in stations:
@@ -142,6 +147,7 @@ def evaluate(
             "function": function,
             "visits": visit_score,
             "satisfaction": satisfaction,
+            "activities": 100 * min(1.0, held.get(s.id, 0) / settings.activities_full) if settings.activities_full else 0.0,
         }
         total = sum(settings.weights[k] * components[k] for k in COMPONENTS) / weight_sum
         rows.append(
@@ -168,6 +174,7 @@ def evaluate(
                     "ratings": n,
                     "rating_average": round(score_sum / n, 2) if n else None,
                     "rating_adjusted": round(shrunk, 2),
+                    "activities": held.get(s.id, 0),
                 },
                 "_exact": total,
             }

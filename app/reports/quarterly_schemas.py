@@ -179,6 +179,7 @@ class QualityComponents(BaseSchema):
     function = Float()
     visits = Float()
     satisfaction = Float()
+    activities = Float(metadata={"description": "关爱活动：期间举办的活动数 / QUALITY_ACTIVITIES_FULL，满分 100"})
 
 
 class QualityRow(BaseSchema):

@@ -129,8 +129,8 @@ def test_components_and_ranking(fc_api, stations):
     assert a["details"]["rating_adjusted"] == pytest.approx(4.88) and a["components"]["satisfaction"] == pytest.approx(97.0)
     assert b["details"]["rating_adjusted"] == pytest.approx(4.03) and b["components"]["satisfaction"] == pytest.approx(75.8)
     assert c["details"]["ratings"] == 0 and c["components"]["satisfaction"] == pytest.approx(90.9)  # the district mean
-    # total with the default weights 20/20/15/25/20
-    assert (a["score"], b["score"], c["score"]) == (pytest.approx(96.1), pytest.approx(46.8), pytest.approx(44.4))
+    # total with the default weights 20/20/15/25/20, and 10 for activities (none held here: 0)
+    assert (a["score"], b["score"], c["score"]) == (pytest.approx(87.3), pytest.approx(42.6), pytest.approx(40.4))
 
 
 def test_candidates_are_top_plaqued_stations_not_yet_provincial_best(fc_api, city_api, stations):
@@ -162,7 +162,7 @@ def test_weights_from_the_environment():
     from config.settings import load_config
 
     settings = load_config("testing", environ={"YIZHAN_QUALITY_WEIGHTS": "visits=50, satisfaction=0", "YIZHAN_QUALITY_TOP_N": "3"})
-    assert settings["QUALITY_WEIGHTS"] == {"build": 20, "operation": 20, "function": 15, "visits": 50.0, "satisfaction": 0.0}
+    assert settings["QUALITY_WEIGHTS"] == {"build": 20, "operation": 20, "function": 15, "visits": 50.0, "satisfaction": 0.0, "activities": 10}
     assert settings["QUALITY_TOP_N"] == 3
     from config.settings import ConfigError
 
@@ -184,7 +184,7 @@ def test_csv_and_xlsx_exports(city_api, stations):
     assert "A1:" in " ".join(str(m) for m in sheet.merged_cells.ranges)
     assert "涪城区" in sheet["A1"].value and "2025-06-01" in sheet["A1"].value
     assert sheet.cell(2, 5).value == "综合得分"
-    assert sheet.cell(3, 2).value == "FC0001" and sheet.cell(3, 5).value == pytest.approx(96.1)
+    assert sheet.cell(3, 2).value == "FC0001" and sheet.cell(3, 5).value == pytest.approx(87.3)
     assert isinstance(sheet.cell(3, 5).value, float) and sheet.cell(3, 1).value == 1
     assert sheet["A1"].font.name == "宋体"
 
