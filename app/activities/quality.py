@@ -16,7 +16,9 @@ from app.registry.models import Station
 def activities_by_station(start: datetime, end: datetime, codes: list[str] | None) -> dict[int, int]:
     """{station id: activities overlapping [start, end)}: two grouped queries."""
     overlapping = sa.and_(Activity.status == STATUS_ACTIVE, Activity.starts_at < end, Activity.ends_at > start)
-    own = sa.select(ActivityStation.station_id, sa.func.count()).join(Activity, Activity.id == ActivityStation.activity_id).where(overlapping)
+    own = (
+        sa.select(ActivityStation.station_id, sa.func.count()).join(Activity, Activity.id == ActivityStation.activity_id).where(overlapping)
+    )
     district = sa.select(Activity.district_code, sa.func.count()).where(overlapping, Activity.whole_district)
     stations = sa.select(Station.id, Station.district_code)
     if codes is not None:

@@ -162,7 +162,8 @@ def test_weights_from_the_environment():
     from config.settings import load_config
 
     settings = load_config("testing", environ={"YIZHAN_QUALITY_WEIGHTS": "visits=50, satisfaction=0", "YIZHAN_QUALITY_TOP_N": "3"})
-    assert settings["QUALITY_WEIGHTS"] == {"build": 20, "operation": 20, "function": 15, "visits": 50.0, "satisfaction": 0.0, "activities": 10}
+    defaults = {"build": 20, "operation": 20, "function": 15, "activities": 10}
+    assert settings["QUALITY_WEIGHTS"] == {**defaults, "visits": 50.0, "satisfaction": 0.0}
     assert settings["QUALITY_TOP_N"] == 3
     from config.settings import ConfigError
 
