@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 
 from app.core import clock
-from app.core.jobs import ledger, registry
+from app.core.jobs import database_clock, ledger, registry
 from app.core.jobs.errors import GiveUp, NotDone, Uncertain
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ class JobQueue:
         for spec in registry.registered_tasks().values():
             if spec.name in papp.tasks:
                 continue
-            options = {"name": spec.name, "queue": spec.queue, "pass_context": True, "retry": Backoff(spec, app.config)}
+            options = {"name": spec.name, "queue": spec.queue, "pass_context": True, "retry": Backoff(spec, app)}
             registered = papp.task(**options)(_runner(app, spec))
             if spec.cron:
                 papp.periodic(cron=spec.cron)(registered)
@@ -64,9 +64,14 @@ def enqueue(task_name: str, payload: dict | None = None, *, run_at: datetime | N
     # With a queueing lock, in a savepoint: a refused lock (a unique violation) must not spoil the
     # caller's transaction, only this insert. Without one nothing can be refused: no round trips.
     with db.session.begin_nested() if queueing_lock else contextlib.nullcontext():
-        connection = db.session.connection().connection.driver_connection
+        session_connection = db.session.connection()
+        schedule_at = None if run_at is None else database_clock.to_database(run_at, session_connection)
         deferrer = queue.procrastinate_app().configure_task(
-            name=spec.name, queue=spec.queue, schedule_at=run_at, queueing_lock=queueing_lock, connection=connection
+            name=spec.name,
+            queue=spec.queue,
+            schedule_at=schedule_at,
+            queueing_lock=queueing_lock,
+            connection=session_connection.connection.driver_connection,
         )
         return deferrer.defer(payload=payload or {})
 
@@ -89,10 +94,11 @@ class Backoff(BaseRetryStrategy):
     """Exponential back-off (base × 2^attempt, capped) on our clock; what is retried depends on
     the task's kind (see registry.task)."""
 
-    def __init__(self, spec: registry.TaskSpec, config):
+    def __init__(self, spec: registry.TaskSpec, app: Flask):
         self.spec = spec
-        self.base = float(config["JOBS_RETRY_BASE_SECONDS"])
-        self.cap = float(config["JOBS_RETRY_MAX_SECONDS"])
+        self.app = app
+        self.base = float(app.config["JOBS_RETRY_BASE_SECONDS"])
+        self.cap = float(app.config["JOBS_RETRY_MAX_SECONDS"])
 
     def get_retry_decision(self, *, exception: BaseException, job) -> RetryDecision | None:
         if isinstance(exception, GiveUp | Uncertain):
@@ -104,7 +110,13 @@ class Backoff(BaseRetryStrategy):
         delay = min(self.cap, self.base * 2**job.attempts)
         if isinstance(exception, NotDone) and exception.retry_after is not None:
             delay = float(exception.retry_after)
-        return RetryDecision(retry_at=clock.now() + timedelta(seconds=delay))
+        return RetryDecision(retry_at=self._on_database_clock(clock.now() + timedelta(seconds=delay)))
+
+    def _on_database_clock(self, moment: datetime) -> datetime:
+        from app.extensions import db
+
+        with self.app.app_context(), db.engine.connect() as connection:
+            return database_clock.to_database(moment, connection)
 
 
 def _runner(app: Flask, spec: registry.TaskSpec):
