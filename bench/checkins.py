@@ -13,7 +13,7 @@ import statistics
 import psycopg
 import requests
 
-from bench import hot_paths, load, settings
+from bench import claims, hot_paths, load, settings
 from bench.server import Server
 
 ROUNDS = 3
@@ -96,21 +96,9 @@ def _station_scan(server: Server, token: str) -> str:
 
 
 def _worker_tokens(server: Server, path: str, count: int, tag: str) -> None:
-    """Workers inserted with COPY (not through WeChat sign-in), and tokens minted as the app does."""
-    from itsdangerous import URLSafeTimedSerializer
-
-    from app.accounts import tokens
-
-    dsn = server.env["DATABASE_URL"].replace("+psycopg", "")
-    with psycopg.connect(dsn) as conn:
-        with conn.cursor().copy("COPY workers (openid, created_at, last_seen_at) FROM STDIN") as copy:
-            for n in range(count):
-                copy.write_row((f"o-bench-{tag}-{n:07d}", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"))
-        ids = [row[0] for row in conn.execute("SELECT id FROM workers WHERE openid LIKE %s ORDER BY id", (f"o-bench-{tag}-%",))]
-    # The same format and salt as app.accounts.tokens: the bench signs what the app will accept.
-    serializer = URLSafeTimedSerializer(server.env["SECRET_KEY"], salt=tokens.WORKER)
+    """Workers inserted with COPY (not through WeChat sign-in), their tokens in a file for wrk."""
     with open(path, "w") as out:
-        out.write("\n".join(serializer.dumps({"wid": wid}) for wid in ids) + "\n")
+        out.write("\n".join(claims.worker_tokens(server, count, tag)) + "\n")
 
 
 def _count(server: Server, sql: str) -> int:

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from app.core import clock
-from bench import checkins, hot_paths, import_stations, nearby, reports, settings, signs
+from bench import checkins, claims, hot_paths, import_stations, nearby, reports, settings, signs
 from bench.server import ROOT, running_app
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> None:
         rows += import_stations.run(server)
         with tempfile.TemporaryDirectory() as tmpdir:
             loads = checkins.run(server, tmpdir)
+            loads += claims.run(server, tmpdir)
             checkin_spent = checkins.where_time_goes(server, tmpdir)
         geo_rows, geo_loads, nearby_spent = nearby.run(server)  # last: its 190,000 stations would slow the others
         rows += geo_rows

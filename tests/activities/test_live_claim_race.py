@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import pytest
 
+from bench.claims import RACE_CLAIMANTS, RACE_STOCK, fire, gift_activity, stored, worker_tokens
 from bench.server import running_app
-from tests.activities.live_race import fire, gift_activity, stored, worker_tokens
 from tests.conftest import RUN_ID
 from tests.live import live_env
 from tests.services import REDIS_TEST_URL
 
-STOCK, CLAIMANTS = 300, 500
+STOCK, CLAIMANTS = RACE_STOCK, RACE_CLAIMANTS  # bench/claims.py measures the same race
 
 
 @pytest.fixture(scope="module")
