@@ -2,10 +2,10 @@
 
 One claim per worker and activity, never more than the stock — both held by the database, so
 they hold across gunicorn workers (models.py):
-1. the stock: one conditional UPDATE takes a gift (`gift_remaining > 0`), row-locking the
-   activity until commit, so 500 concurrent claims on 300 take exactly 300;
-2. the worker's second claim breaks the partial unique index; the whole transaction (stock
-   included) rolls back and the answer is `already_claimed`.
+1. the worker's second claim breaks the partial unique index: `already_claimed`;
+2. the stock: one conditional UPDATE takes a gift (`gift_remaining > 0`), row-locking the
+   activity until commit, so 500 concurrent claims on 300 take exactly 300; without a gift
+   left the whole transaction (claim and reminder) rolls back: `gift_out_of_stock`.
 Cancelling a claim (before it is collected) gives its gift back and cancels its reminder.
 """
 
@@ -75,24 +75,27 @@ def already_claimed() -> Conflict:
 
 
 def claim(worker: Worker, activity_id: int, *, remind: bool = False) -> GiftClaim:
-    """`remind`: the worker accepted the one-time subscribe message for the reminder."""
+    """`remind`: the worker accepted the one-time subscribe message for the reminder.
+
+    The gift is taken last, just before the commit: the activity's row is the one every claim
+    of it waits for, so it is held for one UPDATE and the commit, nothing more."""
     activity = open_activity(activity_id)
     if activity.gift_name is None:
         raise Conflict("该活动没有可领取的礼品", code=error_codes.ACTIVITY_HAS_NO_GIFT)
     if _live_claim(activity.id, worker.id) is not None:  # the common case, without taking stock
         raise already_claimed()
-    if not _take_one(activity.id):
-        db.session.rollback()
-        raise Conflict("礼品已领完", code=error_codes.GIFT_OUT_OF_STOCK)
     row = GiftClaim(activity_id=activity.id, worker_id=worker.id, voucher=new_voucher(), status=CLAIM_CLAIMED)
     db.session.add(row)
     try:
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()  # the gift goes back with it
+        db.session.rollback()
         raise already_claimed() from None
     if remind:
         reminders.schedule(row, activity)
+    if not _take_one(activity.id):
+        db.session.rollback()  # the claim and its reminder go with it
+        raise Conflict("礼品已领完", code=error_codes.GIFT_OUT_OF_STOCK)
     db.session.commit()
     return row
 

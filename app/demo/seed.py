@@ -14,6 +14,7 @@ from app.accounts.actor import CLI_ACTOR
 from app.accounts.staff_models import StaffAccount
 from app.core.errors import Conflict
 from app.demo import activity as demo_activity
+from app.demo import care_activities as demo_care_activities
 from app.extensions import db
 from app.reference import data as ref
 from app.reference.models import District
@@ -93,4 +94,5 @@ def load_demo_data(*, activity: bool = True) -> dict:
     result = {"accounts": created_accounts, "stations": created_stations}
     if activity:
         result.update(demo_activity.load_demo_activity())
+        result.update(demo_care_activities.load_demo_care_activities())
     return result
