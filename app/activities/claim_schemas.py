@@ -7,6 +7,7 @@ from marshmallow import fields
 
 from app.activities.reports import KIND_NAMES
 from app.activities.schemas import GROUP_NAMES, ActivityStationRef
+from app.adapters.qr_matrix import qr_matrix
 from app.core.schemas import BaseSchema, Boolean, DateTime, Float, Integer, List, Nested, String, between, length
 
 
@@ -47,6 +48,11 @@ class WorkerActivityOut(BaseSchema):
 
 class WorkerActivityList(BaseSchema):
     items = List(Nested(WorkerActivityOut))
+    reminder_template_id = String(metadata={"description": "活动提醒的订阅消息模板 ID：领取前交给 wx.requestSubscribeMessage"})
+
+
+class WorkerActivityDetail(WorkerActivityOut):
+    reminder_template_id = String(metadata={"description": "活动提醒的订阅消息模板 ID"})
 
 
 class ClaimIn(BaseSchema):
@@ -66,6 +72,10 @@ class ClaimOut(BaseSchema):
     collected_at = DateTime(allow_none=True)
     collected_station = String(attribute="collected_station.name", allow_none=True)
     reminder = fields.Function(lambda c: c.reminder_id is not None, metadata={"type": "boolean", "description": "是否预约了开始前提醒"})
+    voucher_qr = fields.Function(
+        lambda c: ["".join("1" if dark else "0" for dark in row) for row in qr_matrix(c.voucher, level="M", border=2)],
+        metadata={"type": "array", "items": {"type": "string"}, "description": "券码二维码：每行一串 0/1（1 为深色），小程序逐格绘制"},
+    )
 
 
 class ClaimList(BaseSchema):

@@ -29,6 +29,7 @@ class Upcoming:
     station_code: str | None = None  # the nearest station where it is held (near a point)
     distance_m: float | None = None
     station_codes: list[str] = field(default_factory=list)
+    reminder_template_id: str | None = None
 
 
 def _open_query() -> sa.Select:
@@ -96,3 +97,13 @@ def near(worker: Worker | None, lat: float, lng: float, radius_m: int) -> list[U
         nearest = min(item.station_codes, key=by_code.__getitem__, default=None)
         item.station_code, item.distance_m = nearest, round(by_code[nearest]) if nearest else None
     return sorted(items, key=lambda i: (i.distance_m if i.distance_m is not None else math.inf, i.activity.starts_at))
+
+
+def one(worker: Worker, activity_id: int) -> Upcoming:
+    """An open activity (not cancelled, not ended) with the worker's claim: what the reminder's
+    page shows."""
+    from app.activities.claims import open_activity
+
+    activity = open_activity(activity_id)
+    stations = [] if activity.whole_district else list(activity.stations)
+    return Upcoming(activity, _claims(worker, [activity]).get(activity.id), station_codes=[s.code for s in stations])

@@ -5,6 +5,273 @@
  */
 
 export interface paths {
+    "/api/mp/v1/activities/nearby": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 附近站点即将开始或正在进行的活动（由近到远） */
+        get: {
+            parameters: {
+                query: {
+                    /** @description 纬度（GCJ-02） */
+                    lat: number;
+                    /** @description 经度（GCJ-02） */
+                    lng: number;
+                    /** @description 半径（米） */
+                    radius_m?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkerActivityList"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/activities/{activity_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一个活动（未取消、未结束），含我的领取 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    activity_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkerActivityDetail"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_not_found：活动不存在；not_found：地址中的编号格式不对（如负数） */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_cancelled：活动已取消；activity_ended：活动已结束 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/activities/{activity_id}/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 领取活动礼品（每人每个活动限一份，领完为止）；remind=true 时在活动开始前发送一次提醒 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    activity_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ClaimIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClaimOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_not_found：活动不存在；not_found：地址中的编号格式不对（如负数） */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_cancelled：活动已取消；activity_ended：活动已结束；activity_has_no_gift：活动没有礼品；already_claimed：已领取过；gift_out_of_stock：礼品已领完 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mp/v1/checkins": {
         parameters: {
             query?: never;
@@ -521,6 +788,502 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/keeper/stations/{code}/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本站的活动（进行中、即将开始、近 7 天结束），含本站发放与登记人数，及同期服务人次（分开计） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KeeperActivityList"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_a_keeper：还不是（或已不再是）站点管理员 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description station_not_found：站点不存在、已撤销，或不是您管理的站点 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/keeper/stations/{code}/activities/{activity_id}/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本站该活动的登记（新的在前），每条含更正与计入人数 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                    activity_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CountList"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_a_keeper：还不是（或已不再是）站点管理员 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_not_found：本站没有这个活动；not_found：地址中的编号格式不对（如负数）；station_not_found：站点不存在、已撤销，或不是您管理的站点 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 登记未用手机领取的人数（活动开始后至结束后 7 天内）；有礼品时从库存中扣除 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                    activity_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CountIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CountEntryOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_a_keeper：还不是（或已不再是）站点管理员 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_not_found：本站没有这个活动；not_found：地址中的编号格式不对（如负数）；station_not_found：站点不存在、已撤销，或不是您管理的站点 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_cancelled：活动已取消；activity_ended：活动已结束；activity_not_started：活动尚未开始；gift_out_of_stock：礼品不足 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description recorded_count_invalid：人数超出范围；validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/keeper/stations/{code}/activities/{activity_id}/counts/{count_id}/corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 更正一条登记（新增差额记录，原登记不改写） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                    activity_id: number;
+                    count_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CountCorrectionIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CountEntryOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_a_keeper：还不是（或已不再是）站点管理员 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_not_found：本站没有这个活动；not_found：地址中的编号格式不对（如负数）；recorded_count_not_found：本站没有这条登记；station_not_found：站点不存在、已撤销，或不是您管理的站点 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_cancelled：活动已取消；activity_ended：活动已结束；activity_not_started：活动尚未开始；gift_out_of_stock：礼品不足；walk_in_unchanged：人数未变 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description recorded_count_invalid：人数超出范围；validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/keeper/stations/{code}/handouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 凭券发放礼品（扫码或输入券码）：每券一次，只在本站的活动、活动期间 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["HandOutIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HandOutOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_a_keeper：还不是（或已不再是）站点管理员；voucher_wrong_station：不是本站活动的券 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description station_not_found：站点不存在、已撤销，或不是您管理的站点；voucher_not_found：券码无效 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_cancelled：活动已取消；activity_ended：活动已结束；activity_not_started：活动尚未开始；claim_already_collected：已发放过；claim_cancelled：领取已取消 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1369,6 +2132,226 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mp/v1/me/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的领取记录与券码（新的在前） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClaimList"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/me/claims/{claim_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一条领取记录（券码以二维码出示） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    claim_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClaimOut"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description claim_not_found：不是您的领取记录，或不存在；not_found：地址中的编号格式不对（如负数） */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/me/claims/{claim_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 取消领取（发放前；礼品退回库存，提醒取消） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    claim_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClaimOut"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description claim_not_found：不是您的领取记录，或不存在；not_found：地址中的编号格式不对（如负数） */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description claim_already_collected：已发放；claim_cancelled：已取消 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mp/v1/ping": {
         parameters: {
             query?: never;
@@ -1819,6 +2802,1300 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/stations/{code}/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 站点即将开始或正在进行的活动 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WorkerActivityList"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description station_not_found：站点不存在或未投入使用 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/v1/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 活动列表（按区县、类别、关爱服务月、时间筛选，开始时间新的在前） */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    /** @description 每页条数，最多 100；超过为 422 */
+                    per_page?: number;
+                    district?: string;
+                    /** @description 活动类别（附件5 七类） */
+                    kind?: "warmth" | "cooling" | "culture" | "policy" | "health" | "safety" | "benefits";
+                    campaign_id?: number;
+                    /** @description 与此后有交集的活动 */
+                    from?: string;
+                    to?: string;
+                    include_cancelled?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ActivityPage"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description district_out_of_scope：区县工作人员只能操作本区县 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description district_unknown：没有这个区县；validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 登记活动（区县账号只能登记本区县） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ActivityIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ActivityOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description district_out_of_scope：区县工作人员只能操作本区县 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description campaign_not_found：关爱服务月不存在，或不属于本区县 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_outside_campaign：活动不在所属关爱服务月内；activity_stations_invalid：站点不属于本区县或未投入使用；activity_times_invalid：结束时间不晚于开始时间；district_unknown：没有这个区县；validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/v1/activities/{activity_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一个活动 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    activity_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ActivityOut"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_not_found：活动不存在，或不属于本区县；not_found：地址中的编号格式不对（如负数） */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改活动（只改提交的项；礼品数量不能少于已领取的） */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    activity_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ActivityChange"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ActivityOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description district_out_of_scope：区县工作人员只能操作本区县 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_not_found：活动不存在，或不属于本区县；campaign_not_found：关爱服务月不存在，或不属于本区县；not_found：地址中的编号格式不对（如负数） */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_cancelled：活动已取消；activity_has_claims：已有人领取，礼品不能取消；activity_stock_below_handed：礼品数量少于已领取的 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_outside_campaign：活动不在所属关爱服务月内；activity_stations_invalid：站点不属于本区县或未投入使用；activity_times_invalid：结束时间不晚于开始时间；district_unknown：没有这个区县；validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/staff/v1/activities/{activity_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 取消活动（不删除；未发放的券不再发放，未发送的提醒取消） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    activity_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CancelIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ActivityOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_not_found：活动不存在，或不属于本区县；not_found：地址中的编号格式不对（如负数） */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_cancelled：活动已取消 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/v1/activities/{activity_id}/plan-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载专项活动方案 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    activity_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 方案文件 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_not_found：活动不存在，或不属于本区县；file_not_found：没有上传方案；not_found：地址中的编号格式不对（如负数） */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        /** 上传专项活动方案（PDF 或 Word，按文件内容识别类型，大小有上限；替换原文件） */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    activity_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "multipart/form-data": components["schemas"]["PlanFile"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ActivityOut"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description activity_not_found：活动不存在，或不属于本区县；not_found：地址中的编号格式不对（如负数） */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description file_too_large：文件过大；unsupported_file_type：不是 PDF 或 Word 文件；validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/v1/activity-campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 主题关爱服务月列表 */
+        get: {
+            parameters: {
+                query?: {
+                    district?: string;
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CampaignOut"][];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description district_out_of_scope：区县工作人员只能操作本区县 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description district_unknown：没有这个区县；validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 登记主题关爱服务月（每区县每年至多一个） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CampaignIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CampaignOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description district_out_of_scope：区县工作人员只能操作本区县 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description campaign_exists：该年度已有 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description campaign_dates_invalid：日期有误；district_unknown：没有这个区县；validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/v1/activity-campaigns/{campaign_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改主题关爱服务月 */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CampaignChange"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CampaignOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description campaign_not_found：关爱服务月不存在，或不属于本区县；not_found：地址中的编号格式不对（如负数） */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description campaign_exists：该年度已有 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description campaign_dates_invalid：日期有误；validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/staff/v1/activity-campaigns/{campaign_id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 关爱服务月小结：活动数、惠及人数、礼品发放、经费 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CampaignSummaryOut"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description campaign_not_found：关爱服务月不存在，或不属于本区县；not_found：地址中的编号格式不对（如负数） */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/v1/activity-plans/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 年度活动计划完成情况：计划与已举办，及落后的区县 */
+        get: {
+            parameters: {
+                query: {
+                    year: number;
+                    district?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProgressOut"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description district_out_of_scope：区县工作人员只能操作本区县 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description district_unknown：没有这个区县；validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/v1/activity-plans/{district}/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 区县的年度活动计划（每季度每类的计划场次） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    district: string;
+                    year: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlanOut"][];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description district_out_of_scope：区县工作人员只能操作本区县 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_found：地址中的编号格式不对（如负数） */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description district_unknown：没有这个区县 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        /** 登记区县的年度活动计划（整年替换） */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    district: string;
+                    year: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["PlanIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlanOut"][];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description district_out_of_scope：区县工作人员只能操作本区县 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_found：地址中的编号格式不对（如负数） */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description district_unknown：没有这个区县；validation_error：提交的数据有误，details 列出字段及原因；year_out_of_range：年度超出范围 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -2512,6 +4789,95 @@ export interface paths {
                 };
                 /** @description Authentication error */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/v1/reports/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 关爱服务活动统计：按区县、季度、类别、关爱服务月（可导出 CSV、XLSX） */
+        get: {
+            parameters: {
+                query: {
+                    year: number;
+                    quarter?: number;
+                    district?: string;
+                    campaign_id?: number;
+                    format?: "json" | "csv" | "xlsx";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description JSON；format=csv 时为 CSV，format=xlsx 时为 Excel 文件 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportOut"];
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description district_out_of_scope：区县工作人员只能操作本区县 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description district_unknown：没有这个区县；validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5537,6 +7903,121 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActivityChange: {
+            /** @description 经费（万元），按来源 */
+            budget?: components["schemas"]["BudgetIn"];
+            /** @description 所属关爱服务月 */
+            campaign_id?: number | null;
+            description?: string | null;
+            /** Format: date-time */
+            ends_at?: string;
+            /** @description 可领取的礼品；null 为无礼品 */
+            gift?: components["schemas"]["GiftIn"] | null;
+            /** @description 承办或合作单位 */
+            host_unit?: string | null;
+            /**
+             * @description 活动类别（附件5 七类）
+             * @enum {string}
+             */
+            kind?: "warmth" | "cooling" | "culture" | "policy" | "health" | "safety" | "benefits";
+            /**
+             * Format: date-time
+             * @description 开始时间（ISO 8601，带时区；无时区按 UTC）
+             */
+            starts_at?: string;
+            /** @description 站点编码；与 whole_district 二选一 */
+            stations?: string[];
+            title?: string;
+            /** @description 全区县所有站点 */
+            whole_district?: boolean;
+            /** @description 服务对象群体 */
+            worker_groups?: ("sanitation" | "taxi_driver" | "traffic_police" | "traffic_warden" | "municipal" | "courier" | "food_delivery" | "city_management")[];
+        };
+        ActivityIn: {
+            /** @description 经费（万元），按来源 */
+            budget?: components["schemas"]["BudgetIn"];
+            /** @description 所属关爱服务月 */
+            campaign_id?: number | null;
+            description?: string | null;
+            /** @description 区县编码；区县账号可省略（只能是本区县） */
+            district?: string;
+            /** Format: date-time */
+            ends_at: string;
+            /** @description 可领取的礼品；null 为无礼品 */
+            gift?: components["schemas"]["GiftIn"] | null;
+            /** @description 承办或合作单位 */
+            host_unit?: string | null;
+            /**
+             * @description 活动类别（附件5 七类）
+             * @enum {string}
+             */
+            kind: "warmth" | "cooling" | "culture" | "policy" | "health" | "safety" | "benefits";
+            /** Format: date-time */
+            starts_at: string;
+            /** @description 站点编码；与 whole_district 二选一 */
+            stations?: string[];
+            title: string;
+            /** @description 全区县所有站点 */
+            whole_district?: boolean;
+            /** @description 服务对象群体 */
+            worker_groups?: ("sanitation" | "taxi_driver" | "traffic_police" | "traffic_warden" | "municipal" | "courier" | "food_delivery" | "city_management")[];
+        };
+        ActivityOut: {
+            readonly budget?: Record<string, never>;
+            campaign_id?: number | null;
+            cancelled_reason?: string | null;
+            description?: string | null;
+            district?: string;
+            /** Format: date-time */
+            ends_at?: string;
+            readonly gift?: Record<string, never> | null;
+            /** @description 是否已上传专项活动方案 */
+            readonly has_plan_file?: boolean;
+            host_unit?: string | null;
+            id?: number;
+            kind?: string;
+            readonly kind_name?: string;
+            /** Format: date-time */
+            starts_at?: string;
+            /** @description 活动站点；全区县时为空 */
+            stations?: components["schemas"]["ActivityStationRef"][];
+            /** @description active 或 cancelled */
+            status?: string;
+            title?: string;
+            whole_district?: boolean;
+            worker_groups?: string[];
+        };
+        ActivityPage: {
+            items?: components["schemas"]["ActivityOut"][];
+            page?: number;
+            pages?: number;
+            per_page?: number;
+            total?: number;
+        };
+        ActivityStationRef: {
+            code?: string;
+            name?: string;
+        };
+        ActivityTotalsOut: {
+            activities?: number;
+            /** @description 领取（未取消） */
+            claimed?: number;
+            /** @description 凭券已发放 */
+            collected?: number;
+            government?: string;
+            /** @description 礼品发放数 */
+            handed_out?: number;
+            /** @description 礼品剩余 */
+            left?: number;
+            other?: string;
+            /** @description 惠及人数 = 凭券发放 + 现场登记；不是服务人次 */
+            people_reached?: number;
+            /** @description 站点现场登记的无手机人员 */
+            recorded?: number;
+            stock?: number;
+            total?: string;
+            union?: string;
+        };
         AuditEntryOut: {
             action?: string;
             actor?: string;
@@ -5574,11 +8055,71 @@ export interface components {
             readonly district?: Record<string, never>;
             name?: string;
         };
+        BudgetIn: {
+            /**
+             * @description 政府投入（万元）
+             * @default null
+             */
+            government?: number | string | null;
+            /**
+             * @description 其他资金（万元）
+             * @default null
+             */
+            other?: number | string | null;
+            /**
+             * @description 工会投入（万元）
+             * @default null
+             */
+            union?: number | string | null;
+        };
         BuildModeOut: {
             code?: string;
             /** @description mode 建设方式 / partner 合作项目 */
             kind?: string;
             name?: string;
+        };
+        CampaignChange: {
+            /** Format: date */
+            ends_on?: string;
+            /** Format: date */
+            starts_on?: string;
+            /** @description 主题，如 快递小哥站点关爱服务月 */
+            theme?: string;
+            /** @description 服务对象群体 */
+            worker_groups?: ("sanitation" | "taxi_driver" | "traffic_police" | "traffic_warden" | "municipal" | "courier" | "food_delivery" | "city_management")[];
+        };
+        CampaignIn: {
+            district?: string;
+            /** Format: date */
+            ends_on: string;
+            /** Format: date */
+            starts_on: string;
+            theme: string;
+            /** @description 服务对象群体 */
+            worker_groups?: ("sanitation" | "taxi_driver" | "traffic_police" | "traffic_warden" | "municipal" | "courier" | "food_delivery" | "city_management")[];
+        };
+        CampaignOut: {
+            district?: string;
+            /** Format: date */
+            ends_on?: string;
+            id?: number;
+            /** Format: date */
+            starts_on?: string;
+            theme?: string;
+            worker_groups?: string[];
+            year?: number;
+        };
+        CampaignSummaryOut: {
+            /** @description 各类别活动数 */
+            by_kind?: {
+                [key: string]: number;
+            };
+            campaign?: components["schemas"]["CampaignOut"];
+            totals?: components["schemas"]["ActivityTotalsOut"];
+        };
+        CancelIn: {
+            /** @description 取消原因 */
+            reason: string;
         };
         CareActivityKindOut: {
             code?: string;
@@ -5650,6 +8191,39 @@ export interface components {
             note?: string;
             on_track?: boolean;
         };
+        ClaimIn: {
+            /**
+             * @description 用户已在 wx.requestSubscribeMessage 中同意活动提醒（一次性订阅）
+             * @default false
+             */
+            remind?: boolean;
+        };
+        ClaimList: {
+            items?: components["schemas"]["ClaimOut"][];
+        };
+        ClaimOut: {
+            activity_id?: number;
+            activity_title?: string;
+            /** Format: date-time */
+            claimed_at?: string;
+            /** Format: date-time */
+            collected_at?: string | null;
+            collected_station?: string | null;
+            /** Format: date-time */
+            ends_at?: string;
+            gift_name?: string;
+            id?: number;
+            /** @description 是否预约了开始前提醒 */
+            readonly reminder?: boolean;
+            /** Format: date-time */
+            starts_at?: string;
+            /** @description claimed / collected / cancelled */
+            status?: string;
+            /** @description 券码：以二维码出示，站点管理员扫码或输入后发放 */
+            voucher?: string;
+            /** @description 券码二维码：每行一串 0/1（1 为深色），小程序逐格绘制 */
+            readonly voucher_qr?: string[];
+        };
         CodeName: {
             code?: string;
             name?: string;
@@ -5689,6 +8263,35 @@ export interface components {
             change?: number;
             id?: number;
             note?: string | null;
+        };
+        CountCorrectionIn: {
+            /** @description 更正后的人数（该登记的正确总数），0 到上限 */
+            count: number;
+            /** @default null */
+            note?: string | null;
+        };
+        CountCorrectionOut: {
+            change?: number;
+            id?: number;
+            note?: string | null;
+        };
+        CountEntryOut: {
+            corrections?: components["schemas"]["CountCorrectionOut"][];
+            count?: number;
+            effective_count?: number;
+            id?: number;
+            note?: string | null;
+            /** Format: date-time */
+            recorded_at?: string;
+        };
+        CountIn: {
+            /** @description 人数，1 到 ACTIVITY_COUNT_MAX（默认 500） */
+            count: number;
+            /** @default null */
+            note?: string | null;
+        };
+        CountList: {
+            items?: components["schemas"]["CountEntryOut"][];
         };
         DemonstrationIn: {
             /** @description 示范站点打造年度 */
@@ -5806,6 +8409,25 @@ export interface components {
             label?: string;
             visits?: components["schemas"]["VisitSums"];
         };
+        GiftIn: {
+            /** @description 礼品名称，如 清凉包 */
+            name: string;
+            /** @description 数量；每人限领一份 */
+            stock: number;
+        };
+        HandOutIn: {
+            /** @description 扫码所得或手工输入的券码 */
+            voucher: string;
+        };
+        HandOutOut: {
+            activity_title?: string;
+            /** Format: date-time */
+            collected_at?: string;
+            gift_name?: string;
+            id?: number;
+            status?: string;
+            voucher?: string;
+        };
         HealthOut: {
             database?: components["schemas"]["ComponentOut"];
             redis?: components["schemas"]["ComponentOut"];
@@ -5912,6 +8534,28 @@ export interface components {
             total?: string;
             union?: string;
         };
+        KeeperActivityList: {
+            items?: components["schemas"]["KeeperActivityOut"][];
+        };
+        KeeperActivityOut: {
+            /** @description 本站凭券发放 */
+            collected?: number;
+            /** Format: date-time */
+            ends_at?: string;
+            gift_left?: number | null;
+            gift_name?: string | null;
+            id?: number;
+            readonly kind_name?: string;
+            people_reached?: number;
+            /** @description 本站现场登记人数 */
+            recorded?: number;
+            /** Format: date-time */
+            starts_at?: string;
+            status?: string;
+            title?: string;
+            /** @description 活动期间本站的服务人次（扫码+登记），与活动人数分开计 */
+            visits?: number;
+        };
         KeeperCodeOut: {
             /** @description 绑定码，8 位（不含 0、O、1、I、L），只显示这一次；请交给站点管理员在小程序中输入 */
             code?: string;
@@ -6011,6 +8655,11 @@ export interface components {
             target?: number;
             year?: number;
         };
+        MyClaimRef: {
+            id?: number;
+            /** @description claimed 已领取待发放 / collected 已发放 */
+            status?: string;
+        };
         MyRatingOut: {
             checkin_id?: number;
             comment?: string | null;
@@ -6099,12 +8748,40 @@ export interface components {
         PingOut: {
             status?: string;
         };
+        PlanCell: {
+            /**
+             * @description 活动类别（附件5 七类）
+             * @enum {string}
+             */
+            kind: "warmth" | "cooling" | "culture" | "policy" | "health" | "safety" | "benefits";
+            quarter: number;
+            target: number;
+        };
         PlanDiscrepancyOut: {
             column?: string;
             /** @description 附件1 各区县行相加 */
             districts_sum?: number;
             /** @description 附件1 合计行 */
             total_row?: number;
+        };
+        PlanFile: {
+            /**
+             * Format: binary
+             * @description 专项活动方案：PDF 或 Word（DOC/DOCX），不超过 FILES_MAX_BYTES
+             * @default null
+             */
+            file?: string | null;
+        };
+        PlanIn: {
+            /** @description 整年替换：每季度每类的计划场次 */
+            targets: components["schemas"]["PlanCell"][];
+        };
+        PlanOut: {
+            district?: string;
+            kind?: string;
+            quarter?: number;
+            target?: number;
+            year?: number;
         };
         PlanProgress: {
             /** Format: date */
@@ -6149,7 +8826,28 @@ export interface components {
             /** @description 开放时间，如 周一至周五 08:00–18:00 */
             opening_hours_text?: string;
         };
+        ProgressOut: {
+            /** @description 落后的区县：已过季度合计差几场 */
+            behind?: {
+                [key: string]: number;
+            };
+            rows?: components["schemas"]["ProgressRowOut"][];
+            year?: number;
+        };
+        ProgressRowOut: {
+            district?: string;
+            /** @description 已举办（未取消、开始于该季度）的活动数 */
+            held?: number;
+            kind?: string;
+            quarter?: number;
+            shortfall?: number;
+            /** @description done 完成 / behind 落后（季度已过）/ under_way 本季度进行中 / planned 未到 */
+            state?: string;
+            target?: number;
+        };
         QualityComponents: {
+            /** @description 关爱活动：期间举办的活动数 / QUALITY_ACTIVITIES_FULL，满分 100 */
+            activities?: number;
             build?: number;
             function?: number;
             operation?: number;
@@ -6276,6 +8974,22 @@ export interface components {
             reply_status?: string;
             readonly reply_status_name?: string;
             text?: string;
+        };
+        ReportOut: {
+            district?: string | null;
+            quarter?: number | null;
+            rows?: components["schemas"]["ReportRowOut"][];
+            total?: components["schemas"]["ActivityTotalsOut"];
+            year?: number;
+        };
+        ReportRowOut: {
+            campaign?: string | null;
+            district?: string;
+            district_name?: string;
+            kind?: string;
+            kind_name?: string;
+            quarter?: number;
+            totals?: components["schemas"]["ActivityTotalsOut"];
         };
         RestSeatsStatusOut: {
             /** @description 距最后一次更新的秒数；从未更新为 null */
@@ -6934,6 +9648,59 @@ export interface components {
              * @description 最后一次更新的时间；从未更新为 null
              */
             updated_at?: string | null;
+        };
+        WorkerActivityDetail: {
+            description?: string | null;
+            distance_m?: number | null;
+            /** Format: date-time */
+            ends_at?: string;
+            /** @description 礼品剩余；无礼品为 null */
+            gift_left?: number | null;
+            gift_name?: string | null;
+            host_unit?: string | null;
+            id?: number;
+            kind?: string;
+            readonly kind_name?: string;
+            /** @description 我的领取（未领取为 null） */
+            my_claim?: components["schemas"]["MyClaimRef"] | null;
+            /** @description 活动提醒的订阅消息模板 ID */
+            reminder_template_id?: string;
+            /** Format: date-time */
+            starts_at?: string;
+            /** @description 最近的活动站点（附近查询） */
+            station_code?: string | null;
+            readonly stations?: Record<string, never>[];
+            title?: string;
+            whole_district?: boolean;
+            readonly worker_group_names?: string[];
+        };
+        WorkerActivityList: {
+            items?: components["schemas"]["WorkerActivityOut"][];
+            /** @description 活动提醒的订阅消息模板 ID：领取前交给 wx.requestSubscribeMessage */
+            reminder_template_id?: string;
+        };
+        WorkerActivityOut: {
+            description?: string | null;
+            distance_m?: number | null;
+            /** Format: date-time */
+            ends_at?: string;
+            /** @description 礼品剩余；无礼品为 null */
+            gift_left?: number | null;
+            gift_name?: string | null;
+            host_unit?: string | null;
+            id?: number;
+            kind?: string;
+            readonly kind_name?: string;
+            /** @description 我的领取（未领取为 null） */
+            my_claim?: components["schemas"]["MyClaimRef"] | null;
+            /** Format: date-time */
+            starts_at?: string;
+            /** @description 最近的活动站点（附近查询） */
+            station_code?: string | null;
+            readonly stations?: Record<string, never>[];
+            title?: string;
+            whole_district?: boolean;
+            readonly worker_group_names?: string[];
         };
         WorkerGroupIn: {
             /**

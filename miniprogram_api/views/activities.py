@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 
+from app.accounts import subscribe_messages
 from app.activities import claims as claim_service
-from app.activities import upcoming
-from app.activities.claim_schemas import ClaimIn, ClaimList, ClaimOut, NearQuery, WorkerActivityList
+from app.activities import reminders, upcoming
+from app.activities.claim_schemas import ClaimIn, ClaimList, ClaimOut, NearQuery, WorkerActivityDetail, WorkerActivityList
 from app.api.error_docs import errors_doc
 from miniprogram_api.auth import current_worker, worker_auth
 
@@ -22,7 +23,7 @@ CLAIM_NOT_FOUND = (404, "claim_not_found", "不是您的领取记录，或不存
 @bp.output(WorkerActivityList)
 @bp.doc(summary="附近站点即将开始或正在进行的活动（由近到远）", **errors_doc(validates=True))
 def nearby(query):
-    return {"items": upcoming.near(current_worker(), query["lat"], query["lng"], query["radius_m"])}
+    return {"items": upcoming.near(current_worker(), query["lat"], query["lng"], query["radius_m"]), "reminder_template_id": _template_id()}
 
 
 @bp.get("/stations/<code>/activities")
@@ -30,7 +31,24 @@ def nearby(query):
 @bp.output(WorkerActivityList)
 @bp.doc(summary="站点即将开始或正在进行的活动", **errors_doc((404, "station_not_found", "站点不存在或未投入使用")))
 def at_station(code):
-    return {"items": upcoming.at_station(current_worker(), code)}
+    return {"items": upcoming.at_station(current_worker(), code), "reminder_template_id": _template_id()}
+
+
+@bp.get("/activities/<int:activity_id>")
+@bp.auth_required(worker_auth)
+@bp.output(WorkerActivityDetail)
+@bp.doc(
+    summary="一个活动（未取消、未结束），含我的领取",
+    **errors_doc(ACTIVITY_NOT_FOUND, (409, "activity_cancelled", "活动已取消"), (409, "activity_ended", "活动已结束"), int_path=True),
+)
+def activity(activity_id):
+    item = upcoming.one(current_worker(), activity_id)
+    item.reminder_template_id = _template_id()
+    return item
+
+
+def _template_id() -> str:
+    return subscribe_messages.template_ids([reminders.TEMPLATE]).get(reminders.TEMPLATE, "")
 
 
 @bp.post("/activities/<int:activity_id>/claims")

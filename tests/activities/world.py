@@ -82,4 +82,8 @@ BODIES = {
     ("POST", "/api/mp/v1/keeper/stations/{code}/activities/{activity_id}/counts/{count_id}/corrections"): {"count": 7},
 }
 # Any worker may see any station's activities and claim any activity: no owner to refuse.
-OPEN_TO_EVERY_WORKER = {("GET", "/api/mp/v1/stations/{code}/activities"), ("POST", "/api/mp/v1/activities/{activity_id}/claims")}
+OPEN_TO_EVERY_WORKER = {
+    ("GET", "/api/mp/v1/stations/{code}/activities"),
+    ("GET", "/api/mp/v1/activities/{activity_id}"),
+    ("POST", "/api/mp/v1/activities/{activity_id}/claims"),
+}

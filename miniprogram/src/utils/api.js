@@ -193,6 +193,24 @@ module.exports = {
   recordWalkIn: (code, body) => call('POST', `/keeper/stations/${enc(code)}/walk-ins`, { body }),
   /** @param {string} code @param {number} entryId @param {S['CorrectionIn']} body @returns {Promise<S['WalkInOut']>} */
   correctWalkIn: (code, entryId, body) => call('POST', `/keeper/stations/${enc(code)}/walk-ins/${entryId}/corrections`, { body }),
+  /** @param {string} code @returns {Promise<S['WorkerActivityList']>} */
+  stationActivities: (code) => call('GET', `/stations/${enc(code)}/activities`),
+  /** @param {{lat: number, lng: number}} at @returns {Promise<S['WorkerActivityList']>} */
+  nearbyActivities: (at) => call('GET', '/activities/nearby', { query: at }),
+  /** @param {number} id @returns {Promise<S['WorkerActivityDetail']>} */
+  activity: (id) => call('GET', `/activities/${id}`),
+  /** @param {number} id @param {boolean} remind @returns {Promise<S['ClaimOut']>} */
+  claimGift: (id, remind) => call('POST', `/activities/${id}/claims`, { body: { remind } }),
+  /** @param {number} id @returns {Promise<S['ClaimOut']>} */
+  myClaim: (id) => call('GET', `/me/claims/${id}`),
+  /** @param {number} id @returns {Promise<S['ClaimOut']>} */
+  cancelClaim: (id) => call('POST', `/me/claims/${id}/cancel`),
+  /** @param {string} code @returns {Promise<S['KeeperActivityList']>} */
+  keeperActivities: (code) => call('GET', `/keeper/stations/${enc(code)}/activities`),
+  /** @param {string} code @param {string} voucher @returns {Promise<S['HandOutOut']>} */
+  handOut: (code, voucher) => call('POST', `/keeper/stations/${enc(code)}/handouts`, { body: { voucher } }),
+  /** @param {string} code @param {number} id @param {S['CountIn']} body @returns {Promise<S['CountEntryOut']>} */
+  recordActivityCount: (code, id, body) => call('POST', `/keeper/stations/${enc(code)}/activities/${id}/counts`, { body }),
   /** @param {string} code @param {number} ratingId @param {string} text @returns {Promise<S['ReplyOut']>} */
   reply: (code, ratingId, text) => call('POST', `/keeper/stations/${enc(code)}/ratings/${ratingId}/reply`, { body: { text } }),
 }

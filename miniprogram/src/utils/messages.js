@@ -78,6 +78,25 @@ const KEEPER = {
   validation_error: '填写的内容有误，请检查后再提交',
 }
 
+/** Care activities: claims, vouchers, hand-outs, counts. @type {Record<string, string>} */
+const ACTIVITY = {
+  activity_not_found: '没有找到这个活动',
+  activity_cancelled: '这个活动已取消',
+  activity_ended: '这个活动已结束',
+  activity_not_started: '活动还没开始，开始后才能发放',
+  activity_has_no_gift: '这个活动没有可领的礼品',
+  already_claimed: '您已经领过了（每人限领一份）',
+  gift_out_of_stock: '礼品已经领完了',
+  claim_not_found: '没有找到这条领取记录',
+  claim_already_collected: '礼品已经发放过了',
+  claim_cancelled: '这张券已取消',
+  voucher_not_found: '券码不对，请核对后再输入',
+  voucher_wrong_station: '这张券不是本站活动的，不能在本站发放',
+  recorded_count_invalid: '人数不对，请重新填写',
+  not_a_keeper: '您还不是（或已不再是）这个站点的管理员',
+  station_not_found: '没有找到这个站点，或不是您管理的站点',
+}
+
 /** A short sentence for any failed call. @param {any} error @param {Record<string, string>} [table] */
 function messageFor(error, table = {}) {
   if (error && error.network) return '网络不通，请检查网络后点“重试”'
@@ -85,4 +104,4 @@ function messageFor(error, table = {}) {
   return (error && error.message) || '没有成功，请稍后再试'
 }
 
-module.exports = { CHECKIN, RATING, KEEPER, checkInOutcome, messageFor, waitText }
+module.exports = { CHECKIN, RATING, KEEPER, ACTIVITY, checkInOutcome, messageFor, waitText }
