@@ -6,6 +6,7 @@ from apiflask.fields import DelimitedList
 from flask import current_app
 from marshmallow import ValidationError, validates, validates_schema
 
+from app.activities.claim_schemas import WorkerActivityOut
 from app.core.schemas import (
     BaseSchema,
     Boolean,
@@ -153,6 +154,9 @@ class StationDetailOut(StationSummaryOut):
     opening_hours = Nested(OpeningHoursSchema, metadata={"description": "开放时间（结构化，星期为 ISO：1=周一）"})
     visits_today = Nested(VisitsTodayOut)
     rating = Nested(RatingSummaryOut)
+    activities = List(
+        Nested(WorkerActivityOut), metadata={"description": "站点即将开始或正在进行的关爱活动（不含我的领取：见 /activities/{id}）"}
+    )
 
 
 class ScanInfoOut(BaseSchema):

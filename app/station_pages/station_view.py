@@ -3,18 +3,19 @@ it is open now, live status with its age, today's visits and the average rating.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from app.activities import upcoming
 from app.core import clock
 from app.core.geo import GCJ02
 from app.core.opening_hours import describe, is_open_at
 from app.extensions import db
 from app.ratings import service as ratings
 from app.reference import data as ref
-from app.registry.models import Station
+from app.registry.models import STATUS_PLANNED, Station
 from app.registry.stations import station_not_found
 from app.signs import tokens as sign_tokens
 from app.station_pages import live_status
@@ -80,6 +81,7 @@ class StationDetail(StationSummary):
     opening_hours: dict
     visits_today: VisitCounts
     rating: ratings.RatingSummary
+    activities: list = field(default_factory=list)  # care activities under way or upcoming here
     scan: ScanInfo | None = None
 
 
@@ -135,6 +137,7 @@ def _detail(station: Station, scan: ScanInfo | None = None) -> StationDetail:
         opening_hours=station.opening_hours,
         visits_today=visits_on_day(station.id, now),
         rating=ratings.summarise(station.id),
+        activities=upcoming.for_stations(None, [station]) if station.status != STATUS_PLANNED else [],
         scan=scan,
     )
 

@@ -9026,6 +9026,8 @@ export interface components {
             valid?: boolean;
         };
         ScannedStationOut: {
+            /** @description 站点即将开始或正在进行的关爱活动（不含我的领取：见 /activities/{id}） */
+            activities?: components["schemas"]["WorkerActivityOut"][];
             address?: string;
             /** @description 站点提供的设施 */
             amenities?: components["schemas"]["CodeName"][];
@@ -9153,6 +9155,8 @@ export interface components {
             total?: number;
         };
         StationDetailOut: {
+            /** @description 站点即将开始或正在进行的关爱活动（不含我的领取：见 /activities/{id}） */
+            activities?: components["schemas"]["WorkerActivityOut"][];
             address?: string;
             /** @description 站点提供的设施 */
             amenities?: components["schemas"]["CodeName"][];

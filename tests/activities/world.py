@@ -87,3 +87,43 @@ OPEN_TO_EVERY_WORKER = {
     ("GET", "/api/mp/v1/activities/{activity_id}"),
     ("POST", "/api/mp/v1/activities/{activity_id}/claims"),
 }
+
+
+# --- for tests/keepers/test_keeper_scope.py: what must exist at a station for each endpoint ---
+
+
+def _activity_here(station: Station) -> Activity:
+    now = clock.now()
+    activity = Activity(
+        district_code=station.district_code, kind="cooling", title="送清凉", starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=3), gift_name="清凉包", gift_stock=20, gift_remaining=20,
+    )  # fmt: skip
+    activity.stations = [station]
+    db.session.add(activity)
+    db.session.commit()
+    return activity
+
+
+def an_activity_here(station: Station, binding: StationKeeper) -> dict:
+    return {"activity_id": _activity_here(station).id}
+
+
+def a_count_here(station: Station, binding: StationKeeper) -> dict:
+    activity = _activity_here(station)
+    entry = RecordedCount(activity_id=activity.id, station_id=station.id, headcount=3, recorded_by=binding.id)
+    db.session.add(entry)
+    db.session.commit()
+    return {"activity_id": activity.id, "count_id": entry.id}
+
+
+def a_voucher_here(station: Station, binding: StationKeeper) -> dict:
+    """A claim of an activity at the station; the body (`latest_voucher`) names it."""
+    activity = _activity_here(station)
+    worker_id = db.session.scalar(sa.select(sa.func.min(StationKeeper.worker_id)))
+    db.session.add(GiftClaim(activity_id=activity.id, worker_id=worker_id, voucher=f"SCOPE{activity.id:05d}"))
+    db.session.commit()
+    return {}
+
+
+def latest_voucher() -> dict:
+    return {"voucher": db.session.scalar(sa.select(GiftClaim.voucher).order_by(GiftClaim.id.desc()).limit(1))}

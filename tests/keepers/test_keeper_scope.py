@@ -23,6 +23,7 @@ from app.keepers.models import StationKeeper
 from app.registry.models import Station
 from app.visits import walkins
 from app.visits.models import Rating
+from tests.activities import world as activity_world
 from tests.conftest import Api, worker_signed_in
 from tests.factories import CheckInFactory, StationFactory, WorkerFactory
 
@@ -86,6 +87,18 @@ KEEPER_ENDPOINTS = [
     KeeperEndpoint("POST", f"{KEEPER}/<code>/walk-ins/<int:entry_id>/corrections", 201, {"count": 5}, a_walk_in),
     KeeperEndpoint("GET", f"{KEEPER}/<code>/summary", 200),
     KeeperEndpoint("POST", f"{KEEPER}/<code>/ratings/<int:rating_id>/reply", 201, {"text": "谢谢"}, a_published_comment),
+    # Care activities (tests/activities/world.py makes what each needs at the station).
+    KeeperEndpoint("GET", f"{KEEPER}/<code>/activities", 200),
+    KeeperEndpoint("POST", f"{KEEPER}/<code>/handouts", 201, activity_world.latest_voucher, activity_world.a_voucher_here),
+    KeeperEndpoint("POST", f"{KEEPER}/<code>/activities/<int:activity_id>/counts", 201, {"count": 2}, activity_world.an_activity_here),
+    KeeperEndpoint("GET", f"{KEEPER}/<code>/activities/<int:activity_id>/counts", 200, None, activity_world.an_activity_here),
+    KeeperEndpoint(
+        "POST",
+        f"{KEEPER}/<code>/activities/<int:activity_id>/counts/<int:count_id>/corrections",
+        201,
+        {"count": 5},
+        activity_world.a_count_here,
+    ),
 ]
 every_endpoint = pytest.mark.parametrize("endpoint", KEEPER_ENDPOINTS, ids=str)
 

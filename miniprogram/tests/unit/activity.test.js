@@ -73,3 +73,15 @@ test('a claimed voucher can be cancelled before it is handed out', async () => {
   await waitFor(() => text(page, '#message'))
   expect(text(page, '#message')).toContain('已取消')
 })
+
+test('the station page lists its upcoming activities, each opening the activity page', async () => {
+  const fx = require('../support/fixtures')
+  const opened = []
+  fakeBackend({ 'GET /stations/FC0001': () => fx.station({ activities: [activity()] }) })
+  provideWx({ setNavigationBarTitle: () => {}, onNeedPrivacyAuthorization: () => {}, navigateTo: (o) => opened.push(o.url) })
+  const page = render('pages/station/index')
+  await page.instance.onLoad({ code: 'FC0001' })
+  expect(text(page, '#activity-7')).toContain('送清凉 · 送清凉进站点（清凉包，剩 12 份）')
+  await tap(page, '#activity-7')
+  expect(opened).toEqual(['/pages/activity/index?id=7'])
+})

@@ -114,6 +114,9 @@ Component({
         },
       })
     },
+    openActivity(/** @type {any} */ e) {
+      wx.navigateTo({ url: `/pages/activity/index?id=${e.currentTarget.dataset.id}` })
+    },
     navigate() {
       const s = this.data.station
       wx.openLocation({ latitude: s.lat, longitude: s.lng, name: s.name, address: s.address, scale: 17 })
