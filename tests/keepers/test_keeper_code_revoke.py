@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from app.accounts.audit_models import AuditEntry
@@ -20,11 +19,6 @@ from tests.factories import StationFactory, WorkerFactory
 
 STAFF = "/api/staff/v1/stations"
 BIND = "/api/mp/v1/keeper/bind"
-
-
-@pytest.fixture
-def station(app_ctx):
-    return StationFactory(code="FC0101", name="临园路环卫驿站")
 
 
 def issue(api) -> dict:

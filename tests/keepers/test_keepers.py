@@ -26,16 +26,6 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 CODE = re.compile(r"^[2-9A-HJKMNP-Z]{8}$")  # no 0 O 1 I L
 
 
-@pytest.fixture
-def station(app_ctx):
-    return StationFactory(code="FC0101", name="临园路环卫驿站")
-
-
-@pytest.fixture
-def other_station(app_ctx):
-    return StationFactory(code="FC0102", name="剑南路驿站")
-
-
 def issue(api, code: str = "FC0101") -> str:
     r = api.post(f"{STAFF}/{code}/keeper-codes")
     assert r.status_code == 201, r.get_json()
