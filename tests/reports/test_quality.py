@@ -161,13 +161,13 @@ def test_weights_come_from_configuration(app, fc_api, stations, monkeypatch):
 def test_weights_from_the_environment():
     from config.settings import load_config
 
-    settings = load_config("testing", environ={"YIZHAN_QUALITY_WEIGHTS": "visits=50, satisfaction=0", "YIZHAN_QUALITY_TOP_N": "3"})
+    settings = load_config("testing", environ={"YIZHAN_QUALITY_WEIGHTS": '{"visits": 50, "satisfaction": 0}', "YIZHAN_QUALITY_TOP_N": "3"})
     assert settings["QUALITY_WEIGHTS"] == {"build": 20, "operation": 20, "function": 15, "visits": 50.0, "satisfaction": 0.0}
     assert settings["QUALITY_TOP_N"] == 3
     from config.settings import ConfigError
 
     with pytest.raises(ConfigError):
-        load_config("testing", environ={"YIZHAN_QUALITY_WEIGHTS": "beauty=10"})
+        load_config("testing", environ={"YIZHAN_QUALITY_WEIGHTS": '{"beauty": 10}'})
 
 
 def test_csv_and_xlsx_exports(city_api, stations):
