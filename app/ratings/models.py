@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.worker_models import Worker
+from app.core.model_base import Base, JSONType, utcnow
+from app.registry.models import Station
+
+SOURCE_SCAN = "scan"
+SOURCE_MANUAL = "manual"
+
+
+class CheckIn(Base):
+    """One visit (1 人次): a worker's check-in at a station. Scans by the same worker at the same
+    station within the dedupe window are this same visit, never a second one."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        sa.CheckConstraint("source IN ('scan', 'manual')", name="source"),
+        sa.CheckConstraint("(source = 'scan') = (worker_id IS NOT NULL)", name="scan_has_worker"),
+        # The database's word on "one visit per worker, station and window", across processes
+        # and with Redis down. The service also looks back a whole window before inserting.
+        sa.UniqueConstraint("worker_id", "station_id", "dedupe_bucket", name="uq_checkins_worker_station_bucket"),
+        sa.Index("ix_checkins_station_time", "station_id", "checked_in_at"),
+        sa.Index("ix_checkins_worker_time", "worker_id", "checked_in_at"),
+    )
+
+    id: Mapped[int] = mapped_column(sa.BigInteger(), primary_key=True)
+    station_id: Mapped[int] = mapped_column(sa.ForeignKey("stations.id"))
+    worker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workers.id"))
+    source: Mapped[str] = mapped_column(sa.String(8), default=SOURCE_SCAN)
+    checked_in_at: Mapped[datetime] = mapped_column(default=utcnow)
+    dedupe_bucket: Mapped[int | None]  # checked_in_at // window, for the unique constraint
+    services: Mapped[list] = mapped_column(JSONType, default=list)
+    lat: Mapped[float | None] = mapped_column(sa.Double)  # GCJ-02, when the worker shared it
+    lng: Mapped[float | None] = mapped_column(sa.Double)
+    distance_m: Mapped[float | None] = mapped_column(sa.Double)
+    worker_group: Mapped[str | None] = mapped_column(sa.String(32))  # as the worker said at the time
+    # How many visits this row stands for: 1 for a scan; a keeper's walk-in entry records
+    # several at once, and a correction is a new entry with the difference (never an overwrite).
+    headcount: Mapped[int] = mapped_column(default=1, server_default="1")
+    recorded_by: Mapped[int | None] = mapped_column(sa.ForeignKey("station_keepers.id"))  # walk-ins
+    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("checkins.id"))
+    note: Mapped[str | None] = mapped_column(sa.String(100))
+
+    station: Mapped[Station] = relationship()
+    worker: Mapped[Worker | None] = relationship()
+
+    @property
+    def located(self) -> bool:
+        return self.lat is not None
+
+
+class IdempotencyRecord(Base):
+    """A check-in request's Idempotency-Key: its replay gets the same answer."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (sa.UniqueConstraint("worker_id", "key", name="uq_idempotency_records_worker_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"))
+    key: Mapped[str] = mapped_column(sa.String(128))
+    request_hash: Mapped[str] = mapped_column(sa.String(64))
+    checkin_id: Mapped[int] = mapped_column(sa.ForeignKey("checkins.id"))
+    status_code: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+COMMENT_NONE = "none"
+COMMENT_PUBLISHED = "published"  # passed the check, or approved by staff
+COMMENT_REVIEW = "review"  # held for staff: WeChat said review, or could not be asked
+COMMENT_HIDDEN = "hidden"  # staff decided not to show it
+
+
+class Rating(Base):
+    """满意度: a worker's score for one of their own visits, with an optional comment."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        sa.CheckConstraint("score BETWEEN 1 AND 5", name="score"),
+        sa.CheckConstraint("comment_status IN ('none', 'published', 'review', 'hidden')", name="comment_status"),
+        sa.CheckConstraint("reply_status IN ('none', 'published', 'review', 'hidden')", name="reply_status"),
+        sa.Index("ix_ratings_station_time", "station_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkin_id: Mapped[int] = mapped_column(sa.ForeignKey("checkins.id"), unique=True)
+    station_id: Mapped[int] = mapped_column(sa.ForeignKey("stations.id"))
+    worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"))
+    score: Mapped[int]
+    tags: Mapped[list] = mapped_column(JSONType, default=list)
+    comment: Mapped[str | None] = mapped_column(sa.String(200))
+    comment_status: Mapped[str] = mapped_column(sa.String(12), default=COMMENT_NONE)
+    moderation_label: Mapped[int | None]  # msg_sec_check's label, when it answered
+    reviewed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_accounts.id"))
+    reviewed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The station's answer to a published comment, by one of its keepers. Checked like a comment
+    # and with the same statuses; one per rating, a later reply replaces it (checked afresh).
+    reply: Mapped[str | None] = mapped_column(sa.String(200))
+    reply_status: Mapped[str] = mapped_column(sa.String(12), default=COMMENT_NONE, server_default=COMMENT_NONE)
+    reply_label: Mapped[int | None]  # msg_sec_check's label for the reply, when it answered
+    replied_at: Mapped[datetime | None]
+    replied_by: Mapped[int | None] = mapped_column(sa.ForeignKey("station_keepers.id"))
+
+    checkin: Mapped[CheckIn] = relationship()
+    station: Mapped[Station] = relationship()
