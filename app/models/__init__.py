@@ -4,6 +4,7 @@ from app.accounts.audit_models import AuditEntry
 from app.accounts.staff_models import StaffAccount
 from app.accounts.worker_models import Worker
 from app.keepers.models import KeeperCode, StationKeeper, StationStatus, StatusUpdate
+from app.ratings.models import Rating
 from app.reference.models import (
     BuildMode,
     CareActivityKind,
@@ -16,7 +17,7 @@ from app.reference.models import (
 )
 from app.registry.models import Inspection, Station
 from app.reports.models import Investment, QuarterlySubmission
-from app.visits.models import CheckIn, IdempotencyRecord, Rating
+from app.visits.models import CheckIn, IdempotencyRecord
 from app.visits.rollup_models import (
     VisitDayDistrict,
     VisitDayService,

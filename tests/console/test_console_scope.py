@@ -16,9 +16,10 @@ from app.accounts.audit_models import AuditEntry
 from app.core import clock
 from app.extensions import db
 from app.keepers.models import KeeperCode, StationKeeper
+from app.ratings.models import Rating
 from app.reference import data as ref
 from app.registry.models import Inspection, Station
-from app.visits.models import CheckIn, Rating
+from app.visits.models import CheckIn
 from tests.console_helpers import console_as, flashes
 from tests.factories import CheckInFactory, StationFactory, WorkerFactory, ready_station
 

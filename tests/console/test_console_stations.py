@@ -14,9 +14,9 @@ from app.accounts.audit_models import AuditEntry
 from app.extensions import db
 from app.keepers import codes as keeper_codes
 from app.keepers.models import KeeperCode
+from app.ratings.models import Rating
 from app.reference import data as ref
 from app.registry.models import Station
-from app.visits.models import Rating
 from tests.console_helpers import console_as, field_errors, flashes
 from tests.factories import CheckInFactory, StationFactory, WorkerFactory, make_keeper
 

@@ -20,9 +20,9 @@ import sqlalchemy as sa
 from app.core import clock
 from app.extensions import db
 from app.keepers.models import StationKeeper
+from app.ratings.models import Rating
 from app.registry.models import Station
 from app.visits import walkins
-from app.visits.models import Rating
 from tests.conftest import Api, worker_signed_in
 from tests.factories import CheckInFactory, StationFactory, WorkerFactory, make_keeper
 

@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from app.core import clock
 from app.extensions import db
 from app.ratings import service as rating_service
+from app.ratings.models import Rating
 from app.reference import data as ref
-from app.visits.models import CheckIn, Rating
+from app.visits.models import CheckIn
 from tests.assertions import assert_error
 from tests.conftest import sign_in_through_wechat, signed_in, worker_signed_in
 from tests.factories import CheckInFactory, StaffFactory, StationFactory, WorkerFactory

@@ -16,10 +16,10 @@ from app.accounts.actor import CLI_ACTOR
 from app.core import clock
 from app.extensions import db
 from app.keepers.models import StatusUpdate
+from app.ratings.models import Rating
 from app.reference import data as ref
 from app.registry.models import Inspection
 from app.reports import quality
-from app.visits.models import Rating
 from tests.assertions import assert_error
 from tests.factories import CheckInFactory, StationFactory, WorkerFactory, make_keeper
 

@@ -15,7 +15,8 @@ import sqlalchemy as sa
 
 from app.core import clock
 from app.extensions import db
-from app.visits.models import CheckIn, Rating
+from app.ratings.models import Rating
+from app.visits.models import CheckIn
 from tests.assertions import assert_error
 from tests.conftest import sign_in_through_wechat, worker_signed_in
 from tests.factories import CheckInFactory, WorkerFactory, make_keeper

@@ -10,8 +10,8 @@ import pytest
 
 from app.core import clock
 from app.extensions import db
+from app.ratings.models import Rating
 from app.signs import tokens as sign_tokens
-from app.visits.models import Rating
 from tests.factories import CheckInFactory, StationFactory
 
 STATIONS = "/api/mp/v1/stations"
