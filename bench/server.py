@@ -62,10 +62,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _flask(env: dict, *args: str) -> None:
-    subprocess.run([str(BIN / "flask"), *args], env=env, cwd=ROOT, check=True, capture_output=True)
-
-
 @contextlib.contextmanager
 def running_app(
     workers: int = 2, env: dict | None = None, name: str | None = None, keep: bool = False, prepare=None, wsgi: str = "wsgi:app"
