@@ -260,6 +260,14 @@ def other_station(make_station):
 
 
 @pytest.fixture
+def yx_station(make_station):
+    """YX0001, in 游仙区: another district than `station`'s (tests.factories.YX_STATION)."""
+    from tests.factories import YX_STATION
+
+    return make_station(**YX_STATION)
+
+
+@pytest.fixture
 def keeper_worker(worker):
     """The worker who keeps `station`: `worker` itself, unless a module overrides this for a
     keeper apart from the signed-in worker."""

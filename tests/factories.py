@@ -21,6 +21,8 @@ PASSWORD = "correct-horse-battery"
 # The station most tests talk about (the `station` fixture) and its neighbour (`other_station`).
 STATION = {"code": "FC0101", "name": "临园路环卫驿站"}
 OTHER_STATION = {"code": "FC0102", "name": "剑南路驿站"}
+# A station of another district (游仙区), for scope (`yx_station`).
+YX_STATION = {"code": "YX0001", "district_code": "YX", "address": "绵阳市游仙区", "lat": 31.4765, "lng": 104.779}
 # An inspection that passed all six "has" items (六有).
 ALL_PASSED = [{"item": item, "passed": True, "note": None} for item in ref.codes(ref.SIX_HAS_ITEMS)]
 _PASSWORD_HASH = generate_password_hash(PASSWORD)  # hashed once: scrypt is slow on purpose

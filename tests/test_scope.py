@@ -15,7 +15,7 @@ from itsdangerous import URLSafeTimedSerializer
 from app.extensions import db
 from app.keepers.models import KeeperCode, StationKeeper
 from app.registry.models import Station
-from tests.factories import ALL_PASSED, StationFactory, ready_station
+from tests.factories import ALL_PASSED, YX_STATION, StationFactory, ready_station
 
 STATIONS = "/api/staff/v1/stations"
 AUDIT = "/api/staff/v1/audit-log"
@@ -148,7 +148,7 @@ def test_city_staff_reach_every_district(city_api, endpoint, app_ctx):
 
 @per_station
 def test_district_staff_reach_their_own_district(yx_api, endpoint, app_ctx):
-    code = ready_station(endpoint, code="YX0001", district_code="YX", address="绵阳市游仙区", lat=31.4765, lng=104.779)
+    code = ready_station(endpoint, **YX_STATION)
     r = endpoint.call(yx_api, code)
     if "provincial-best" in endpoint.rule:  # recorded by the city union only
         assert (r.status_code, r.get_json()["error"]["code"]) == (403, "city_only")

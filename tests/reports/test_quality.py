@@ -21,7 +21,7 @@ from app.reference import data as ref
 from app.registry.models import Inspection
 from app.reports import quality
 from tests.assertions import assert_error
-from tests.factories import CheckInFactory, StationFactory, WorkerFactory, make_keeper
+from tests.factories import YX_STATION, CheckInFactory, StationFactory, WorkerFactory, make_keeper
 
 URL = "/api/staff/v1/reports/quality"
 CN = clock.CHINA_TZ
@@ -70,7 +70,7 @@ def stations(app_ctx):
     b = StationFactory(code="FC0002", status="built", amenities=AMENITIES6[:3])
     c = StationFactory(code="FC0003", status="plaqued", amenities=[], provincial_best=True)
     StationFactory(code="FC0004", status="retired", retired_at=china(3, 1), retired_reason="撤并")
-    e = StationFactory(code="YX0001", district_code="YX", status="plaqued", address="绵阳市游仙区", lat=31.4765, lng=104.779)
+    e = StationFactory(**YX_STATION, status="plaqued")
 
     inspect(a, 2, date(2025, 1, 5))
     inspect(a, 6, date(2025, 2, 5))  # the latest counts

@@ -380,9 +380,8 @@ def test_every_post_is_kept_with_who_and_when(keeper_api, keeper_binding, client
     assert (yx_api.get(f"{STAFF}/FC0101/status-history").status_code, r.status_code) == (404, 200)
 
 
-def test_the_history_is_the_stations_own(keeper_api, fc_api, app_ctx):
+def test_the_history_is_the_stations_own(keeper_api, fc_api, other_station):
     post(keeper_api, water="low")
-    StationFactory(code="FC0102")
     assert fc_api.get(f"{STAFF}/FC0102/status-history").get_json()["total"] == 0
 
 
