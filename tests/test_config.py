@@ -226,3 +226,14 @@ def test_the_new_variable_wins_silently_over_an_old_one_left_beside_it(tmp_path,
     environ = {**PRODUCTION_ENV, "SECRET_KEY": "an-old-one"}
     assert load_config("production", environ=environ, instance_path=str(tmp_path))["SECRET_KEY"] == STRONG
     assert not [w for w in recwarn if issubclass(w.category, ConfigWarning)]
+
+
+def test_nothing_is_written_at_config_time(tmp_path):
+    """Folders (the files store, the instance folder) are made when first written to, not when
+    the settings are read or the app is made."""
+    from tests.conftest import side_app
+    from tests.services import NO_DATABASE
+
+    load_config("development", environ={}, instance_path=str(tmp_path / "instance"))
+    side_app({"SQLALCHEMY_DATABASE_URI": NO_DATABASE, "FILES_ROOT": str(tmp_path / "files")})
+    assert list(tmp_path.iterdir()) == []
