@@ -21,7 +21,7 @@ WECHAT_PUSH_MODES = ("plain", "compatible", "secure")
 DEV_ONLY_SWITCHES = ("DEBUG", "TESTING", "DEMO_DATA_ALLOWED")
 
 
-# Every setting of BaseConfig is read from the environment as YIZHAN_<NAME> (README, "Settings").
+# Every setting of BaseConfig is read from the environment as YIZHAN_<NAME> (README, "Configuration").
 ENV_PREFIX = "YIZHAN_"
 # ... except these, which only YIZHAN_ENV's choice of class sets (production refuses them).
 NEVER_FROM_ENV = frozenset(DEV_ONLY_SWITCHES)
@@ -297,7 +297,10 @@ def _json_kind(value) -> str:
 
 
 def settings_from_env(environ: Mapping[str, str], defaults: Mapping) -> dict:
-    """Every setting whose YIZHAN_<NAME> is set (an empty variable counts as unset)."""
+    """Every setting whose YIZHAN_<NAME> is set (an empty variable counts as unset), read as its
+    default's type. Not Flask's Config.from_prefixed_env, which takes any prefixed variable as a
+    setting (a typo starts silently), guesses each value's type with json.loads (a secret of digits
+    would become an int) and keeps a value it cannot parse as text instead of refusing it."""
     out = {}
     for name, kind in _setting_kinds().items():
         raw = environ.get(ENV_PREFIX + name)
