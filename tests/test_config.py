@@ -145,7 +145,10 @@ def sample(name: str) -> tuple[str, object]:
     default = getattr(BaseConfig, name)
     if isinstance(default, dict):  # one key changed, the others kept
         key, value = next(iter(default.items()))
-        changed = (not value) if isinstance(value, bool) else value + (1 if isinstance(value, int | float) else "!")
+        if isinstance(value, dict | bool):
+            changed = {} if isinstance(value, dict) else not value
+        else:
+            changed = value + (1 if isinstance(value, int | float) else "!")
         return json.dumps({key: changed}), {**default, key: changed}
     if name in VALID_TEXT:
         return VALID_TEXT[name], VALID_TEXT[name]
