@@ -367,6 +367,8 @@ def load_config(
     settings.update(overrides or {})
     settings["WECHAT_TIMEOUT"] = _wechat_timeout(settings["WECHAT_TIMEOUT"])
     _check_wechat_push(settings)
+    if any(weight < 0 for weight in settings["QUALITY_WEIGHTS"].values()):
+        raise ConfigError("YIZHAN_QUALITY_WEIGHTS must be a JSON object of weights of 0 or more")
     database_url = settings.get("SQLALCHEMY_DATABASE_URI") or settings["DATABASE_URL"]
     if not database_url and env_name != "production":
         database_url = private_database_url(Path(instance_path or "instance"))

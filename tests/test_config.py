@@ -177,6 +177,7 @@ def test_every_setting_is_read_as_yizhan_name(tmp_path, name):
         ("GEO_BOUNDS", '{"lat_min": "north"}'),
         ("QUALITY_WEIGHTS", '{"beauty": 10}'),
         ("QUALITY_WEIGHTS", "[1, 2]"),
+        ("QUALITY_WEIGHTS", '{"visits": -5}'),
         ("WECHAT_TIMEOUT", "soon"),
     ],
 )
