@@ -102,7 +102,7 @@ def _worker_tokens(server: Server, path: str, count: int, tag: str) -> None:
 
 
 def _count(server: Server, sql: str) -> int:
-    with psycopg.connect(server.env["DATABASE_URL"].replace("+psycopg", "")) as conn:
+    with psycopg.connect(server.env["YIZHAN_DATABASE_URL"].replace("+psycopg", "")) as conn:
         return conn.execute(sql).fetchone()[0]
 
 
@@ -121,7 +121,7 @@ def _combined(what: str, runs: list[load.LoadResult]) -> load.LoadResult:
 def run(server: Server, tmpdir: str) -> list[load.LoadResult]:
     from bench.naive import create_table
 
-    create_table(server.env["DATABASE_URL"])
+    create_table(server.env["YIZHAN_DATABASE_URL"])
     scan = _station_scan(server, server.login())
     tokens = os.path.join(tmpdir, "tokens.txt")
     _worker_tokens(server, tokens, _workers(), "load")

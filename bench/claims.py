@@ -50,7 +50,7 @@ end
 
 
 def dsn(server: Server) -> str:
-    return server.env["DATABASE_URL"].replace("+psycopg", "")
+    return server.env["YIZHAN_DATABASE_URL"].replace("+psycopg", "")
 
 
 def staff_headers(server: Server) -> dict:
@@ -87,7 +87,7 @@ def worker_tokens(server: Server, count: int, tag: str) -> list[str]:
                 copy.write_row((f"o-bench-{tag}-{n:07d}", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"))
         ids = [row[0] for row in conn.execute("SELECT id FROM workers WHERE openid LIKE %s ORDER BY id", (f"o-bench-{tag}-%",))]
     # The same format and salt as app.accounts.tokens: the bench signs what the app will accept.
-    serializer = URLSafeTimedSerializer(server.env["SECRET_KEY"], salt=tokens.WORKER)
+    serializer = URLSafeTimedSerializer(server.env["YIZHAN_SECRET_KEY"], salt=tokens.WORKER)
     return [serializer.dumps({"wid": wid}) for wid in ids]
 
 

@@ -20,7 +20,6 @@ from app.reports import quarters
 from app.reports.models import Investment
 
 SOURCES = ("union", "government", "other")  # request field -> model attribute f"{source}_amount"
-SOURCE_NAMES = {"union": "工会投入", "government": "政府投入", "other": "其他资金"}
 MAX_AMOUNT = MONEY_MAX  # 万元 per station and quarter
 ZERO = Decimal("0.00")
 
