@@ -13,7 +13,8 @@ import statistics
 import psycopg
 import requests
 
-from bench import claims, hot_paths, load, settings
+from bench import hot_paths, load, settings
+from bench.people import worker_tokens
 from bench.server import Server
 
 ROUNDS = 3
@@ -25,7 +26,7 @@ def _workers() -> int:
     return 20_000 if settings.quick() else 60_000
 
 
-_CHECKIN_SCRIPT = """
+TOKENS_SCRIPT = """
 local tokens = {}
 local n = 0
 local step = 1
@@ -98,7 +99,7 @@ def _station_scan(server: Server, token: str) -> str:
 def _worker_tokens(server: Server, path: str, count: int, tag: str) -> None:
     """Workers inserted with COPY (not through WeChat sign-in), their tokens in a file for wrk."""
     with open(path, "w") as out:
-        out.write("\n".join(claims.worker_tokens(server, count, tag)) + "\n")
+        out.write("\n".join(worker_tokens(server, count, tag)) + "\n")
 
 
 def _count(server: Server, sql: str) -> int:
@@ -106,7 +107,7 @@ def _count(server: Server, sql: str) -> int:
         return conn.execute(sql).fetchone()[0]
 
 
-def _combined(what: str, runs: list[load.LoadResult]) -> load.LoadResult:
+def combined(what: str, runs: list[load.LoadResult]) -> load.LoadResult:
     """The rounds as one row: median requests/s, median p50, worst p99, errors and requests summed."""
     return load.LoadResult(
         what=what,
@@ -141,7 +142,7 @@ def run(server: Server, tmpdir: str) -> list[load.LoadResult]:
                 if readme
                 else f'{{"scan": "{body["scan"]}", "services": ["water"]}}'
             )
-            script = _CHECKIN_SCRIPT % {
+            script = TOKENS_SCRIPT % {
                 "body": body_json,
                 "tokens": tokens,
                 "start": used,
@@ -158,10 +159,10 @@ def run(server: Server, tmpdir: str) -> list[load.LoadResult]:
         raise RuntimeError(f"the check-in rounds needed {used} workers, more than the {_workers()} made")
     written = _count(server, "SELECT count(*) FROM checkins") - visits_before
     naive_written = _count(server, "SELECT count(*) FROM bench_naive_checkins") - naive_before
-    hello = _combined("hello world (GET /api/mp/v1/ping)", runs["hello"])
-    bare = _combined("check-in, bare (POST /api/mp/v1/checkins: scan, services), a new worker each", runs["bare"])
-    readme = _combined("check-in as the README sends it (Idempotency-Key, location), a new worker each", runs["readme"])
-    naive = _combined("naive check-in (one Flask-SQLAlchemy ORM insert, unique constraint; bench/naive.py)", runs["naive"])
+    hello = combined("hello world (GET /api/mp/v1/ping)", runs["hello"])
+    bare = combined("check-in, bare (POST /api/mp/v1/checkins: scan, services), a new worker each", runs["bare"])
+    readme = combined("check-in as the README sends it (Idempotency-Key, location), a new worker each", runs["readme"])
+    naive = combined("naive check-in (one Flask-SQLAlchemy ORM insert, unique constraint; bench/naive.py)", runs["naive"])
     to_hello = [c.requests_per_s / h.requests_per_s for c, h in zip(runs["bare"], runs["hello"], strict=True)]
     to_naive = [c.requests_per_s / n.requests_per_s for c, n in zip(runs["bare"], runs["naive"], strict=True)]
     answered = sum(r.requests - r.errors for r in runs["bare"] + runs["readme"])

@@ -16,37 +16,12 @@ import psycopg
 import requests
 
 from app.core import clock
-from bench import load, settings
+from bench import checkins, load, settings
+from bench.people import worker_tokens
 from bench.server import Server
 
 ROUNDS = 3
 RACE_STOCK, RACE_CLAIMANTS = 300, 500
-_CLAIM_SCRIPT = """
-local tokens = {}
-local n = 0
-local step = 1
-local counter = 0
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{}'
-
-function setup(thread)
-  counter = counter + 1
-  thread:set("offset", counter)
-end
-
-function init(args)
-  for line in io.lines("%(tokens)s") do tokens[#tokens + 1] = line end
-  n = %(start)d + offset
-  step = %(threads)d
-end
-
-function request()
-  wrk.headers["Authorization"] = "Bearer " .. tokens[n]
-  n = n + step
-  return wrk.format()
-end
-"""
 
 
 def dsn(server: Server) -> str:
@@ -73,22 +48,6 @@ def gift_activity(server: Server, stock: int) -> int:
     answer = requests.post(f"{server.base_url}/api/staff/v1/activities", json=body, headers=headers, timeout=30)
     assert answer.status_code == 201, answer.text
     return answer.json()["id"]
-
-
-def worker_tokens(server: Server, count: int, tag: str) -> list[str]:
-    """Workers inserted with COPY (not through WeChat sign-in), with tokens minted as the app does."""
-    from itsdangerous import URLSafeTimedSerializer
-
-    from app.accounts import tokens
-
-    with psycopg.connect(dsn(server)) as conn:
-        with conn.cursor().copy("COPY workers (openid, created_at, last_seen_at) FROM STDIN") as copy:
-            for n in range(count):
-                copy.write_row((f"o-bench-{tag}-{n:07d}", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"))
-        ids = [row[0] for row in conn.execute("SELECT id FROM workers WHERE openid LIKE %s ORDER BY id", (f"o-bench-{tag}-%",))]
-    # The same format and salt as app.accounts.tokens: the bench signs what the app will accept.
-    serializer = URLSafeTimedSerializer(server.env["YIZHAN_SECRET_KEY"], salt=tokens.WORKER)
-    return [serializer.dumps({"wid": wid}) for wid in ids]
 
 
 def fire(server: Server, activity_id: int, tokens: list[str]) -> tuple[list[requests.Response], list[float]]:
@@ -135,7 +94,7 @@ def run(server: Server, tmpdir: str) -> list[load.LoadResult]:
         result = load.run(
             "claim",
             f"{server.base_url}/api/mp/v1/activities/{activity_id}/claims",
-            _CLAIM_SCRIPT % {"tokens": path, "start": used, "threads": 2},
+            checkins.TOKENS_SCRIPT % {"body": "{}", "tokens": path, "start": used, "threads": 2, "readme": "false"},
             seconds,
         )
         used += 2 * result.requests + 64  # as bench/checkins.py: each wrk thread takes every other token
@@ -143,14 +102,7 @@ def run(server: Server, tmpdir: str) -> list[load.LoadResult]:
     if used > count:
         raise RuntimeError(f"the claim rounds needed {used} workers, more than the {count} made")
     written, _ = stored(server, activity_id)
-    row = load.LoadResult(
-        what="claim a gift (POST /api/mp/v1/activities/{id}/claims), a new worker each, one activity",
-        requests_per_s=statistics.median(r.requests_per_s for r in claims),
-        p50_ms=statistics.median(r.p50_ms for r in claims),
-        p99_ms=max(r.p99_ms for r in claims),
-        errors=sum(r.errors for r in claims),
-        requests=sum(r.requests for r in claims),
-    )
+    row = checkins.combined("claim a gift (POST /api/mp/v1/activities/{id}/claims), a new worker each, one activity", claims)
     ratio = statistics.median(c.requests_per_s / h.requests_per_s for c, h in zip(claims, hello, strict=True))
     race_id = gift_activity(server, RACE_STOCK)
     answers, spent = fire(server, race_id, worker_tokens(server, RACE_CLAIMANTS, "race"))
@@ -162,12 +114,5 @@ def run(server: Server, tmpdir: str) -> list[load.LoadResult]:
         f" Race: {RACE_CLAIMANTS} at once on a stock of {RACE_STOCK}: {granted} granted, {refused} gift_out_of_stock"
         f" ({'exact' if exact else 'NOT EXACT'}), slowest {max(spent) * 1000:.0f} ms"
     )
-    hello_row = load.LoadResult(
-        what="hello world, interleaved with the claims",
-        requests_per_s=statistics.median(r.requests_per_s for r in hello),
-        p50_ms=statistics.median(r.p50_ms for r in hello),
-        p99_ms=max(r.p99_ms for r in hello),
-        errors=sum(r.errors for r in hello),
-        requests=sum(r.requests for r in hello),
-    )
+    hello_row = checkins.combined("hello world, interleaved with the claims", hello)
     return [hello_row, row]

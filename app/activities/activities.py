@@ -43,6 +43,10 @@ def snapshot(activity: Activity) -> dict:
     }
 
 
+def _audit(actor: Actor, action: str, activity: Activity, before: dict | None = None) -> None:
+    audit.record(actor, action, "activity", str(activity.id), district_code=activity.district_code, before=before, after=snapshot(activity))
+
+
 def _stations(district_code: str, codes: list[str]) -> list[Station]:
     wanted = sorted({c.strip().upper() for c in codes})
     found = list(
@@ -110,7 +114,7 @@ def create_activity(actor: Actor, data: dict) -> Activity:
     _check_campaign(actor, activity)
     db.session.add(activity)
     db.session.flush()
-    audit.record(actor, "activity.create", "activity", str(activity.id), district_code=activity.district_code, after=snapshot(activity))
+    _audit(actor, "activity.create", activity)
     db.session.commit()
     return activity
 
@@ -140,15 +144,7 @@ def _update(actor: Actor, activity_id: int, changes: dict) -> Activity:
     if "gift" in changes:
         _change_gift(activity, changes["gift"])
     _check_campaign(actor, activity)
-    audit.record(
-        actor,
-        "activity.update",
-        "activity",
-        str(activity.id),
-        district_code=activity.district_code,
-        before=before,
-        after=snapshot(activity),
-    )
+    _audit(actor, "activity.update", activity, before)
     db.session.commit()
     return activity
 
@@ -175,15 +171,7 @@ def cancel_activity(actor: Actor, activity_id: int, reason: str) -> Activity:
     activity.status, activity.cancelled_reason = STATUS_CANCELLED, reason
     for claim in db.session.scalars(sa.select(GiftClaim).where(GiftClaim.activity_id == activity.id)):
         reminders.cancel(claim)
-    audit.record(
-        actor,
-        "activity.cancel",
-        "activity",
-        str(activity.id),
-        district_code=activity.district_code,
-        before=before,
-        after=snapshot(activity),
-    )
+    _audit(actor, "activity.cancel", activity, before)
     db.session.commit()
     return activity
 

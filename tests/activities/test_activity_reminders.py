@@ -70,7 +70,8 @@ def scene(reminder_db):
 @pytest.fixture
 def run_worker(reminder_db, fake_wechat, tmp_path):
     def start(name: str = "worker"):
-        return worker(reminder_db[1], tmp_path / f"{name}.log", TASKS, YIZHAN_WECHAT_API_BASE=fake_wechat, YIZHAN_SUBSCRIBE_SEND_ATTEMPTS="3")
+        env = {"YIZHAN_WECHAT_API_BASE": fake_wechat, "YIZHAN_SUBSCRIBE_SEND_ATTEMPTS": "3"}
+        return worker(reminder_db[1], tmp_path / f"{name}.log", TASKS, **env)
 
     return start
 

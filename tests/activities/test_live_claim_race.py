@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.claims import RACE_CLAIMANTS, RACE_STOCK, fire, gift_activity, stored, worker_tokens
+from bench.claims import RACE_CLAIMANTS, RACE_STOCK, fire, gift_activity, stored
+from bench.people import worker_tokens
 from bench.server import running_app
 from tests.conftest import RUN_ID
 from tests.live import live_env
