@@ -142,6 +142,7 @@ def activity_update(activity_id: int):
 
 @bp.post("/activities/<int:activity_id>/cancel")
 def activity_cancel(activity_id: int):
+    scope.get_activity(actor(), activity_id)  # another district's: the 404 page, as a missing one
     try:
         activity_service.cancel_activity(
             actor(), activity_id, CancelIn().load({"reason": request.form.get("reason", "").strip()})["reason"]
@@ -156,6 +157,7 @@ def activity_cancel(activity_id: int):
 
 @bp.post("/activities/<int:activity_id>/plan-file")
 def activity_plan_upload(activity_id: int):
+    scope.get_activity(actor(), activity_id)  # another district's: the 404 page, as a missing one
     upload = request.files.get("file")
     try:
         activity_service.attach_plan(actor(), activity_id, upload.read() if upload else None)

@@ -322,6 +322,30 @@ ROUTES: dict[tuple[str, str], list[Check] | str] = {
         Check("/console/reports/quality"), Check("/console/reports/quality?district=FC"),
         Check("/console/reports/quality?format=csv"), Check("/console/reports/quality?district=FC&format=xlsx"),
     ],
+    ("GET", "/console/activities"): [Check("/console/activities"), Check("/console/activities?district=FC")],
+    ("GET", "/console/activities/new"): [Check("/console/activities/new")],
+    ("POST", "/console/activities/new"): [
+        Check("/console/activities/new", "POST", {"district": "FC", "kind": "cooling", "title": "越权活动", "stations": OTHER["code"],
+              "starts_at": "2026-07-01T09:00", "ends_at": "2026-07-01T12:00"}),
+        # The refusal names the code typed, worded as for a missing station: not a trace of 涪城区's.
+        Check("/console/activities/new", "POST", {"kind": "cooling", "title": "越权活动", "stations": OTHER["code"],
+              "starts_at": "2026-07-01T09:00", "ends_at": "2026-07-01T12:00"}, allowed=(OTHER["code"],)),
+    ],
+    ("GET", "/console/activities/plan"): [Check("/console/activities/plan"), Check("/console/activities/plan?district=FC")],
+    ("GET", "/console/activities/campaigns"): [Check("/console/activities/campaigns")],
+    ("POST", "/console/activities/campaigns"): [
+        Check("/console/activities/campaigns", "POST", {"district": "FC", "theme": "越权", "starts_on": "2026-07-01",
+              "ends_on": "2026-07-31"}),
+    ],
+    ("GET", "/console/reports/activities"): [
+        Check("/console/reports/activities"), Check("/console/reports/activities?district=FC"),
+        Check("/console/reports/activities?format=csv"), Check("/console/reports/activities?district=FC&format=xlsx"),
+    ],
+    ("GET", "/console/activities/<int:activity_id>"): "test_another_districts_activity_is_not_found",
+    ("POST", "/console/activities/<int:activity_id>"): "test_another_districts_activity_is_not_found",
+    ("POST", "/console/activities/<int:activity_id>/cancel"): "test_another_districts_activity_is_not_found",
+    ("GET", "/console/activities/<int:activity_id>/plan-file"): "test_another_districts_activity_is_not_found",
+    ("POST", "/console/activities/<int:activity_id>/plan-file"): "test_another_districts_activity_is_not_found",
     ("GET", "/console/audit"): [
         Check("/console/audit"), Check(f"/console/audit?entity_id={OTHER['code']}"), Check("/console/audit?action=station.update"),
     ],
@@ -488,3 +512,33 @@ def test_another_districts_station_in_a_report_filter_answers_like_a_missing_one
     for url in ("/console/reports/quarterly?district=FC", "/console/reports/quarterly?district=涪城区&format=xlsx"):
         r = console.get(url)
         assert r.status_code == 403 and "只能查看本区县的报表" in r.text
+
+
+def test_another_districts_activity_is_not_found(app, yx_staff, fc_staff, other_district):
+    """Every console route of one activity: 游仙区's staff get the 404 page for 涪城区's activity,
+    and nothing about it changes; its own district reaches it."""
+    from datetime import timedelta
+
+    from app.accounts.actor import Actor
+    from app.activities import activities as activity_service
+    from app.activities.models import Activity
+
+    start = clock.now() + timedelta(days=2)
+    activity = activity_service.create_activity(
+        Actor(staff=fc_staff),
+        {"kind": "cooling", "title": "涪城送清凉", "stations": [OTHER["code"]], "starts_at": start, "ends_at": start + timedelta(hours=2)},
+    )
+    url = f"/console/activities/{activity.id}"
+    console = console_as(app, yx_staff)
+    answers = [
+        console.get(url),
+        console.post(url, {"title": "改名"}),
+        console.post(f"{url}/cancel", {"reason": "越权取消"}),
+        console.get(f"{url}/plan-file"),
+        console.post(f"{url}/plan-file", {}),
+    ]
+    assert [r.status_code for r in answers] == [404] * 5
+    db.session.expire_all()
+    row = db.session.get(Activity, activity.id)
+    assert (row.title, row.status) == ("涪城送清凉", "active")
+    assert console_as(app, fc_staff).get(url).status_code == 200
