@@ -38,6 +38,31 @@ def record(
     return entry
 
 
+def record_by_worker(
+    worker_id: int,
+    role: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    *,
+    district_code: str | None = None,
+    after: dict | None = None,
+) -> AuditEntry:
+    """A step a mini-program user took (a worker's report, a keeper's fix): labelled by role
+    and worker id, never by name, in the caller's transaction."""
+    entry = AuditEntry(
+        actor_id=None,
+        actor_label=f"{role}:{worker_id}",
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        district_code=district_code,
+        after=after,
+    )
+    db.session.add(entry)
+    return entry
+
+
 def list_entries(
     actor: Actor,
     *,

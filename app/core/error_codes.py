@@ -134,3 +134,11 @@ WECHAT_UNAVAILABLE = register("wechat_unavailable", 503, "微信服务暂时不�
 WECHAT_USER_BLOCKED = register("wechat_user_blocked", 403, "该微信账号存在风险，暂时无法使用")
 YEAR_IN_FUTURE = register("year_in_future", 422, "该年度尚未开始")
 YEAR_OUT_OF_RANGE = register("year_out_of_range", 422, "年度超出范围")
+
+# Problem reports, tickets, spot checks and supplies (issue 18: app/problems, app/spot_checks, app/supplies).
+TICKET_NOT_FOUND = register("ticket_not_found", 404, "未找到该问题反映")
+TICKET_STATUS_CONFLICT = register("ticket_status_conflict", 409, "该问题当前的状态不能执行这一步")
+PROBLEM_TEXT_REJECTED = register("problem_text_rejected", 422, "问题描述含有不适宜的内容，请修改后再提交")
+PROBLEM_PHOTOS_FULL = register("problem_photos_full", 409, "每条反映最多上传 3 张照片")
+SPOT_CHECK_NOT_FOUND = register("spot_check_not_found", 404, "未找到该暗访记录")
+SUPPLY_NOT_FOUND = register("supply_not_found", 404, "未找到该物资")

@@ -4,6 +4,7 @@ from app.accounts.audit_models import AuditEntry
 from app.accounts.staff_models import StaffAccount
 from app.accounts.worker_models import Worker
 from app.keepers.models import KeeperCode, StationKeeper, StationStatus, StatusUpdate
+from app.problems.models import ProblemPhoto, ProblemReport, ProblemTicket, TicketStep
 from app.reference.models import (
     BuildMode,
     CareActivityKind,
@@ -16,6 +17,8 @@ from app.reference.models import (
 )
 from app.registry.models import Inspection, Station
 from app.reports.models import Investment, QuarterlySubmission
+from app.spot_checks.models import SpotCheck
+from app.supplies.models import Supply
 from app.visits.models import CheckIn, IdempotencyRecord, Rating
 from app.visits.rollup_models import (
     VisitDayDistrict,
@@ -39,14 +42,20 @@ __all__ = [
     "Inspection",
     "Investment",
     "KeeperCode",
+    "ProblemPhoto",
+    "ProblemReport",
+    "ProblemTicket",
     "QuarterlySubmission",
     "Rating",
     "SixHasItem",
+    "SpotCheck",
     "StaffAccount",
     "Station",
     "StationKeeper",
     "StationStatus",
     "StatusUpdate",
+    "Supply",
+    "TicketStep",
     "VisitDayDistrict",
     "VisitDayService",
     "VisitDayStation",
