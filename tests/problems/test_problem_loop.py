@@ -15,10 +15,10 @@ import time_machine
 from PIL import Image
 
 from app.accounts.audit_models import AuditEntry
+from app.accounts.staff_models import StaffAccount
 from app.core import clock, files
 from app.extensions import db
 from app.problems.models import ProblemPhoto
-from app.accounts.staff_models import StaffAccount
 from tests.assertions import assert_error
 from tests.conftest import signed_in
 from tests.problems.helpers import MP, STAFF, make_people, photo_bytes, pushes_to, upload
