@@ -34,3 +34,7 @@ class SpotCheck(Base):
     photo_keys: Mapped[list] = mapped_column(JSONType, default=list)
 
     station: Mapped[Station] = relationship()
+
+    @property
+    def photo_count(self) -> int:
+        return len(self.photo_keys or [])
