@@ -1,7 +1,7 @@
 """Problem reports and tickets, spot checks (暗访), station supplies (issue 18)
 
 Revision ID: h18a00000001
-Revises: e1f0b5000002
+Revises: h1a5b0000001
 Create Date: 2026-12-03 21:08:45.009605
 
 """
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = 'h18a00000001'
-down_revision = 'e1f0b5000002'
+down_revision = 'h1a5b0000001'
 branch_labels = None
 depends_on = None
 
