@@ -9,7 +9,7 @@ from app.accounts.actor import Actor
 from app.core import clock
 from app.extensions import db
 from app.keepers.models import StationKeeper
-from app.problems import tickets
+from app.problems import notices, tickets
 from app.problems.models import CONFIRMED, FIXED, OPEN, ProblemTicket
 from app.problems.reporting import add_step, reopen
 
@@ -40,6 +40,7 @@ def mark_fixed(binding: StationKeeper, ticket_id: int, note: str | None = None) 
         raise tickets.status_conflict(ticket, "标记为已整改")
     ticket.status, ticket.fixed_at = FIXED, clock.now()
     add_step(ticket, "fixed", KEEPER, note=note)
+    notices.tell_reporters(ticket)
     _keeper_audit(binding, ticket, "fix", note)
     db.session.commit()
     return tickets.keepers_ticket(binding, ticket_id)
@@ -61,6 +62,7 @@ def confirm(actor: Actor, ticket_id: int, note: str | None = None) -> ProblemTic
     before = {"status": ticket.status}
     ticket.status, ticket.confirmed_at = CONFIRMED, clock.now()
     add_step(ticket, "confirmed", STAFF, note=note)
+    notices.tell_reporters(ticket)
     _staff_change(actor, ticket, "confirm", before, note)
     return tickets.staff_ticket(actor, ticket_id)
 

@@ -88,6 +88,7 @@ class ProblemReport(Base):
     worker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workers.id"))
     text: Mapped[str | None] = mapped_column(sa.String(200))
     text_status: Mapped[str] = mapped_column(sa.String(8), default=TEXT_NONE)
+    notify: Mapped[bool] = mapped_column(default=False)  # holds a "ticket_update" subscribe consent
     opened: Mapped[bool] = mapped_column(default=False)  # this report opened the ticket (others joined it)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

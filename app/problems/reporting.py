@@ -31,7 +31,9 @@ def reportable_station(code: str) -> Station:
     return station
 
 
-def report(worker: Worker, code: str, *, kind: str, text: str | None = None, at: datetime | None = None) -> ProblemTicket:
+def report(
+    worker: Worker, code: str, *, kind: str, text: str | None = None, notify: bool = False, at: datetime | None = None
+) -> ProblemTicket:
     """The ticket the worker's report opened or joined. `at`: the demo data replays the past."""
     station = reportable_station(code)
     station_id, district, worker_id, openid = station.id, station.district_code, worker.id, worker.openid
@@ -43,7 +45,7 @@ def report(worker: Worker, code: str, *, kind: str, text: str | None = None, at:
     for _attempt in range(2):  # two first reports at once: the unique active index decides, the loser joins
         try:
             ticket = _open_or_join(station_id, district, kind, now)
-            _add_report(ticket, worker_id, text, text_status, now)
+            _add_report(ticket, worker_id, text, text_status, now, notify)
             db.session.commit()
             return tickets.reporters_ticket(worker_id, ticket.id)
         except IntegrityError:
@@ -64,10 +66,12 @@ def _open_or_join(station_id: int, district: str, kind: str, now: datetime) -> P
     return ticket
 
 
-def _add_report(ticket: ProblemTicket, worker_id: int, text: str | None, text_status: str, now: datetime) -> None:
+def _add_report(ticket: ProblemTicket, worker_id: int, text: str | None, text_status: str, now: datetime, notify: bool) -> None:
     joined = bool(ticket.reports)  # a ticket flushed just now has none yet
     db.session.add(
-        ProblemReport(ticket_id=ticket.id, worker_id=worker_id, text=text, text_status=text_status, opened=not joined, created_at=now)
+        ProblemReport(
+            ticket_id=ticket.id, worker_id=worker_id, text=text, text_status=text_status, opened=not joined, notify=notify, created_at=now
+        )
     )
     step = "joined" if joined else "reported"
     add_step(ticket, step, WORKER, at=now, worker_id=worker_id)

@@ -14,8 +14,14 @@ NOTE_MAX = 200
 class ProblemIn(BaseSchema):
     kind = String(required=True, validate=one_of_pairs(KINDS), metadata={"description": "问题类别（见 GET /api/mp/v1/problem-kinds）"})
     text = String(
-        load_default=None, allow_none=True, validate=length(max=TEXT_MAX),
+        load_default=None,
+        allow_none=True,
+        validate=length(max=TEXT_MAX),
         metadata={"description": f"补充说明，最多 {TEXT_MAX} 字；经微信内容安全检查"},
+    )
+    notify = Boolean(
+        load_default=False,
+        metadata={"description": "用户刚在 wx.requestSubscribeMessage 中同意了 ticket_update 模板：整改或解决时通知一次"},
     )  # fmt: skip
 
 

@@ -11,8 +11,8 @@ from app.problems import loop, photos, presenting, reporting, tickets
 # Workers -----------------------------------------------------------------------------------------
 
 
-def report(worker: Worker, code: str, *, kind: str, text: str | None = None) -> dict:
-    return presenting.for_reporter(reporting.report(worker, code, kind=kind, text=text), worker.id)
+def report(worker: Worker, code: str, *, kind: str, text: str | None = None, notify: bool = False) -> dict:
+    return presenting.for_reporter(reporting.report(worker, code, kind=kind, text=text, notify=notify), worker.id)
 
 
 def my_tickets(worker: Worker) -> list[dict]:

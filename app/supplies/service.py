@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from app.accounts import audit
+from app.accounts import audit, subscribe_messages
 from app.accounts.actor import Actor
 from app.core import clock, error_codes
 from app.core.errors import NotFound
@@ -85,6 +85,8 @@ def add(binding: StationKeeper, data: dict) -> SupplyView:
     supply = Supply(station_id=binding.station_id, name=data["name"], quantity=data.get("quantity") or 1, expires_on=data.get("expires_on"))
     db.session.add(supply)
     db.session.flush()
+    if data.get("remind"):
+        _schedule_reminder(binding, supply)
     _audit(binding, "add", supply)
     db.session.commit()
     return view(supply)
@@ -95,6 +97,10 @@ def update(binding: StationKeeper, supply_id: int, data: dict) -> SupplyView:
     for name in ("name", "quantity", "expires_on"):
         if name in data:
             setattr(supply, name, data[name])
+    if "expires_on" in data or data.get("remind"):
+        _cancel_reminder(supply)  # the date it was for has changed
+    if data.get("remind"):
+        _schedule_reminder(binding, supply)
     _audit(binding, "update", supply)
     db.session.commit()
     return view(supply)
@@ -103,8 +109,29 @@ def update(binding: StationKeeper, supply_id: int, data: dict) -> SupplyView:
 def remove(binding: StationKeeper, supply_id: int) -> None:
     supply = _keepers_supply(binding, supply_id)
     supply.removed_at = clock.now()
+    _cancel_reminder(supply)
     _audit(binding, "remove", supply)
     db.session.commit()
+
+
+# Reminders: the keeper accepted the "supply_expiry" subscribe message (one message per consent)
+# when saving the item; it is sent SUPPLY_REMIND_DAYS before the date, at 09:00 China time.
+REMIND_AT_HOUR = 9
+
+
+def _schedule_reminder(binding: StationKeeper, supply: Supply) -> None:
+    if supply.expires_on is None:
+        return
+    day = supply.expires_on - timedelta(days=current_app.config["SUPPLY_REMIND_DAYS"])
+    send_at = clock.day_start(day) + timedelta(hours=REMIND_AT_HOUR)
+    data = {"item": supply.name, "expires_on": supply.expires_on.isoformat(), "station": binding.station.name}
+    supply.reminder_id = subscribe_messages.schedule(binding.worker_id, "supply_expiry", data, send_at=send_at).id
+
+
+def _cancel_reminder(supply: Supply) -> None:
+    if supply.reminder_id is not None:
+        subscribe_messages.cancel(supply.reminder_id)
+        supply.reminder_id = None
 
 
 # Staff -------------------------------------------------------------------------------------------

@@ -87,6 +87,7 @@ def upgrade():
     sa.Column('worker_id', sa.Integer(), nullable=True),
     sa.Column('text', sa.String(length=200), nullable=True),
     sa.Column('text_status', sa.String(length=8), nullable=False),
+    sa.Column('notify', sa.Boolean(), nullable=False),
     sa.Column('opened', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['ticket_id'], ['problem_tickets.id'], name=op.f('fk_problem_reports_ticket_id_problem_tickets')),

@@ -167,3 +167,35 @@ def test_reports_are_limited_per_worker(app, people):
 
 def test_a_retired_or_unknown_station_cannot_be_reported(people):
     assert_error(report(people.reporter, "ZZ0000"), 404, "station_not_found")
+
+
+def test_personal_data_export_erase_and_expiry(app, people):
+    from app.core import personal_data
+
+    tid = report(people.reporter, people.station.code, text="门锁着").get_json()["id"]
+    assert upload(people.reporter, tid).status_code == 201
+    holder = next(h for h in personal_data.holders() if h.name == "problem_reports")
+    (exported,) = holder.export(people.reporter_id)
+    assert (exported["ticket_id"], exported["text"], exported["photos"]) == (tid, "门锁着", 1)
+    key = db.session.scalar(sa.select(ProblemPhoto.file_key))
+    assert holder.erase(people.reporter_id) > 0
+    db.session.commit()
+    assert holder.export(people.reporter_id) == [] and not files.store().exists(key)
+    # The ticket still counts for staff, with no text and no photo.
+    staff = people.fc.get(f"{STAFF}/tickets/{tid}").get_json()
+    assert staff["reporters"] == 1 and staff["reports"][0]["text"] is None
+    # Expiry: another worker's text past the retention period goes.
+    report(people.second, people.station.code, kind="dirty", text="很脏")
+    later = clock.now() + timedelta(days=app.config["PROBLEM_RETENTION_DAYS"] + 1)
+    assert holder.expire(later) == 1
+
+
+def test_a_reporter_who_subscribed_is_told_once_when_it_is_fixed(people):
+    from app.accounts.subscribe_message_models import SubscribeMessage
+
+    tid = people.reporter.post(f"{MP}/stations/{people.station.code}/problems", json={"kind": "toilet", "notify": True}).get_json()["id"]
+    base = f"{MP}/keeper/stations/{people.station.code}/tickets/{tid}"
+    people.keeper.post(f"{base}/fixed", json={})
+    people.fc.post(f"{STAFF}/tickets/{tid}/confirm", json={})
+    (message,) = db.session.scalars(sa.select(SubscribeMessage)).all()  # one consent, one message
+    assert (message.template, message.data["status"], message.worker_id) == ("ticket_update", "已整改", people.reporter_id)

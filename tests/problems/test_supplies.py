@@ -44,3 +44,22 @@ def test_only_the_stations_keeper_keeps_its_supplies(people):
     assert_error(people.reporter.post(url, json={"name": "急救包"}), 403, "not_a_keeper")
     other = f"{MP}/keeper/stations/{people.other_station.code}/supplies"
     assert_error(people.keeper.get(other), 404, "station_not_found")
+
+
+def test_a_keeper_who_subscribed_is_reminded_before_the_date(app, people):
+    import sqlalchemy as sa
+
+    from app.accounts.subscribe_message_models import SubscribeMessage
+    from app.extensions import db
+
+    url = f"{MP}/keeper/stations/{people.station.code}/supplies"
+    expires = clock.today() + timedelta(days=60)
+    item = people.keeper.post(url, json={"name": "急救包", "expires_on": expires.isoformat(), "remind": True}).get_json()
+    (message,) = db.session.scalars(sa.select(SubscribeMessage)).all()
+    remind_day = expires - timedelta(days=app.config["SUPPLY_REMIND_DAYS"])
+    assert (message.template, clock.china_date(message.send_at), message.data["item"]) == ("supply_expiry", remind_day, "急救包")
+    # A new date cancels the old reminder; removing the item cancels the new one.
+    people.keeper.patch(f"{url}/{item['id']}", json={"expires_on": (expires + timedelta(days=30)).isoformat(), "remind": True})
+    people.keeper.delete(f"{url}/{item['id']}")
+    db.session.expire_all()
+    assert [m.state for m in db.session.scalars(sa.select(SubscribeMessage).order_by(SubscribeMessage.id))] == ["cancelled", "cancelled"]
