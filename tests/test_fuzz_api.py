@@ -248,6 +248,18 @@ def _foreign_stations(role: str, world: World):
     return sa.select(stations.c.id)
 
 
+def _tickets_at(stations):
+    return sa.select(ProblemTicket.id).where(ProblemTicket.station_id.in_(stations))
+
+
+# The rows hanging off a ticket, by the tickets they belong to.
+TICKET_PARTS = {
+    "problem_reports": lambda c, tickets: c.ticket_id.in_(tickets),
+    "ticket_steps": lambda c, tickets: c.ticket_id.in_(tickets),
+    "problem_photos": lambda c, tickets: c.report_id.in_(sa.select(ProblemReport.id).where(ProblemReport.ticket_id.in_(tickets))),
+}
+
+
 def _foreign_conditions(name: str, c, role: str, world: World) -> list | None:
     """Which rows of table `name` (columns `c`) the role has no business changing; None: none
     of them; []: all of them (the reference data, which no request changes)."""
@@ -257,6 +269,8 @@ def _foreign_conditions(name: str, c, role: str, world: World) -> list | None:
         conditions = None if stations is None else [c.id.in_(stations)]
     elif "station_id" in c:
         conditions = None if stations is None else [c.station_id.in_(stations)]
+    elif name in TICKET_PARTS:  # a ticket's reports, steps and photos belong to its station
+        conditions = None if stations is None else [TICKET_PARTS[name](c, _tickets_at(stations))]
     elif name == "staff_accounts":
         conditions = [c.id != (staff_id or 0)]
     elif name == "workers":
