@@ -22,12 +22,18 @@ STAFF_USER, STAFF_PASSWORD = "mp.e2e.fc", "mp-e2e-password-0123"
 
 
 def test_the_mini_program_against_the_backend(fake_wechat):
+    # The problem-report pages have a module of their own (tests/test_miniprogram_e2e_problems.py).
+    run_e2e(fake_wechat, "miniprogram", "--testPathIgnorePatterns", "problems")
+
+
+def run_e2e(fake_wechat, name: str, *jest_args: str) -> None:
+    """The jest e2e project (or the files `jest_args` select) against gunicorn on a fresh database."""
     if not JEST.exists():
         pytest.fail("miniprogram/node_modules is missing: run `cd miniprogram && npm ci` (make test does)")
     # Vant into src/miniprogram_npm/, as `npm test` and DevTools' 构建 npm do.
     subprocess.run(["node", "scripts/copy-npm.js"], cwd=MINIPROGRAM, check=True)
     env = live_env(fake_wechat, services.REDIS_TEST_URL)
-    with running_app(workers=2, env=env, name=f"{RUN_ID}_miniprogram") as server:
+    with running_app(workers=2, env=env, name=f"{RUN_ID}_{name}") as server:
         account = ["--username", STAFF_USER, "--role", "district", "--district", "FC", "--name", "小程序测试", "--password", STAFF_PASSWORD]
         subprocess.run(
             [str(BIN / "flask"), "staff", "create", *account],
@@ -37,7 +43,7 @@ def test_the_mini_program_against_the_backend(fake_wechat):
             capture_output=True,
         )
         result = subprocess.run(
-            [str(JEST), "--selectProjects", "e2e", "--runInBand", "--ci"],
+            [str(JEST), "--selectProjects", "e2e", "--runInBand", "--ci", *jest_args],
             cwd=MINIPROGRAM,
             env={
                 **os.environ,
