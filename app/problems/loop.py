@@ -4,6 +4,8 @@ Each step is a row the reporters read, and an audit entry."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from app.accounts import audit
 from app.accounts.actor import Actor
 from app.core import clock
@@ -34,12 +36,13 @@ def answer(binding: StationKeeper, ticket_id: int, text: str) -> ProblemTicket:
     return tickets.keepers_ticket(binding, ticket_id)
 
 
-def mark_fixed(binding: StationKeeper, ticket_id: int, note: str | None = None) -> ProblemTicket:
+def mark_fixed(binding: StationKeeper, ticket_id: int, note: str | None = None, *, at: datetime | None = None) -> ProblemTicket:
+    """`at`: when (default now; the demo data replays the past)."""
     ticket = tickets.keepers_ticket(binding, ticket_id, lock=True)
     if ticket.status != OPEN:
         raise tickets.status_conflict(ticket, "标记为已整改")
-    ticket.status, ticket.fixed_at = FIXED, clock.now()
-    add_step(ticket, "fixed", KEEPER, note=note)
+    ticket.status, ticket.fixed_at = FIXED, at or clock.now()
+    add_step(ticket, "fixed", KEEPER, note=note, at=at)
     notices.tell_reporters(ticket)
     _keeper_audit(binding, ticket, "fix", note)
     db.session.commit()
