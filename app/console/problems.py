@@ -5,17 +5,15 @@ spot-checks reports as CSV/XLSX. Each view calls the same services as the staff 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from app.console import bp
 from app.console.common import actor, field_errors, flash_error
-from app.core import clock
 from app.core.downloads import download
 from app.core.errors import DomainError
-from app.core.spreadsheets import report_export
 from app.problems import queue
 from app.problems import report as problem_report
 from app.problems import service as problems
@@ -126,15 +124,13 @@ def follow_up():
 
 @bp.get("/tickets/report.<any('csv', 'xlsx'):fmt>")
 def ticket_report(fmt: str):
-    today = clock.today()
-    since, until = _date("from", today - timedelta(days=29)), _date("to", today)
-    make = problem_report.spot_checks_table if request.args.get("what") == "spot_checks" else problem_report.tickets_table
-    content, mimetype, filename = report_export.render(make(actor(), since, min(until, today)), fmt)
+    what = "spot_checks" if request.args.get("what") == "spot_checks" else "tickets"
+    content, mimetype, filename = problem_report.render(actor(), what=what, fmt=fmt, from_=_date("from"), to=_date("to"))
     return download(content, mimetype, filename)
 
 
-def _date(name: str, default: date) -> date:
+def _date(name: str) -> date | None:
     try:
         return date.fromisoformat(request.args.get(name, ""))
     except ValueError:
-        return default
+        return None

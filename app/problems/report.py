@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from app.accounts.actor import Actor
 from app.core import clock
+from app.core.spreadsheets import report_export
 from app.core.spreadsheets.report_export import Table
 from app.extensions import db
 from app.problems import tickets
@@ -73,3 +74,13 @@ def spot_checks_table(actor: Actor, since: date, until: date) -> Table:
     ]  # fmt: skip
     headers = ["区县", "站点编码", "站点名称", "日期", "按时开放", "“六有”通过项", "物资在有效期", "卫生整洁", "结论", "说明"]
     return Table(f"暗访（{since.isoformat()} 至 {until.isoformat()}）", headers, rows, f"spot_checks_{since}_{until}")
+
+
+def render(actor: Actor, *, what: str = "tickets", fmt: str = "xlsx", from_: date | None = None, to: date | None = None):
+    """(content, mimetype, filename) of the tickets' or spot checks' table over [from, to] (default
+    the last 30 days, to today at the latest)."""
+    today = clock.today()
+    until = min(to or today, today)
+    since = from_ or until - timedelta(days=29)
+    table = (spot_checks_table if what == "spot_checks" else tickets_table)(actor, since, until)
+    return report_export.render(table, fmt)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import ValidationError, fields, validates_schema
 
-from app.core.schemas import BaseSchema, Boolean, DateTime, Integer, List, Nested, PageQuery, String, length, one_of_pairs
+from app.core.schemas import BaseSchema, Boolean, Date, DateTime, Integer, List, Nested, PageQuery, String, length, one_of, one_of_pairs
 from app.problems.models import KINDS, STATUSES
 
 TEXT_MAX = 200
@@ -112,6 +112,20 @@ class TicketQuery(PageQuery):
     kind = String(validate=one_of_pairs(KINDS), metadata={"description": "按类别筛选"})
     station = String(validate=length(max=16), metadata={"description": "站点编码"})
     overdue = Boolean(metadata={"description": "只看逾期的"})
+
+
+class LoopReportQuery(BaseSchema):
+    from_ = Date(data_key="from", metadata={"description": "起始日（含），北京时间；默认 30 天前"})
+    to = Date(metadata={"description": "截止日（含），默认今天"})
+    what = String(
+        load_default="tickets", validate=one_of(("tickets", "spot_checks")), metadata={"description": "tickets 问题 / spot_checks 暗访"}
+    )
+    format = String(load_default="xlsx", validate=one_of(("csv", "xlsx")))
+
+    @validates_schema
+    def _in_order(self, data, **kwargs):
+        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
+            raise ValidationError("截止日不能早于起始日", "to")
 
 
 class WarningOut(BaseSchema):

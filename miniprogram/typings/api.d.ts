@@ -4368,6 +4368,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/staff/v1/reports/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题反映报表（按区县、站点、类别：问题数、未解决、逾期、按期整改、整改用时中位数）或暗访记录，CSV / XLSX */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 起始日（含），北京时间；默认 30 天前 */
+                    from?: string;
+                    /** @description 截止日（含），默认今天 */
+                    to?: string;
+                    /** @description tickets 问题 / spot_checks 暗访 */
+                    what?: "tickets" | "spot_checks";
+                    format?: "csv" | "xlsx";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 报表文件 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/staff/v1/reports/visits": {
         parameters: {
             query?: never;

@@ -67,3 +67,16 @@ def test_a_spot_check_from_a_phone(app, people, fc_staff):
     fc.post(f"/console/stations/{code}/spot-check", data={**data, "photos": []}, content_type="multipart/form-data")
     follow_up = fc.get("/console/follow-up").text
     assert code in follow_up and "须复核" in follow_up
+
+
+def test_the_loop_report_over_the_staff_api(people):
+    code = people.station.code
+    people.reporter.post(f"{MP}/stations/{code}/problems", json={"kind": "dirty"})
+    r = people.fc.get("/api/staff/v1/reports/tickets", query_string={"format": "csv"})
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert f"涪城区,{code}," in r.data.decode("utf-8-sig")
+    assert code not in people.yx.get("/api/staff/v1/reports/tickets", query_string={"format": "csv"}).data.decode("utf-8-sig")
+    bad = people.fc.get("/api/staff/v1/reports/tickets", query_string={"from": "2026-12-03", "to": "2026-01-01"})
+    assert bad.status_code == 422
+    xlsx = people.fc.get("/api/staff/v1/reports/tickets", query_string={"what": "spot_checks"})
+    assert xlsx.status_code == 200 and load_workbook(io.BytesIO(xlsx.data)).active["A1"].value == "区县"

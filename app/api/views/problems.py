@@ -7,11 +7,12 @@ from apiflask import APIBlueprint
 
 from app.api.auth import current_actor, staff_auth
 from app.api.error_docs import errors_doc
-from app.api.views import file_answer
+from app.api.views import CSV, XLSX, file_answer
 from app.core.downloads import download
 from app.problems import queue
+from app.problems import report as problem_report
 from app.problems import service as problems
-from app.problems.schemas import NoteIn, RequiredNoteIn, StaffTicketOut, StaffTicketPage, TicketQuery
+from app.problems.schemas import LoopReportQuery, NoteIn, RequiredNoteIn, StaffTicketOut, StaffTicketPage, TicketQuery
 
 bp = APIBlueprint("problems", __name__, tag={"name": "Problem tickets", "description": "问题反映的整改闭环"})
 NOT_FOUND = (404, "ticket_not_found", "问题不存在，或其站点不属于本区县")
@@ -25,6 +26,22 @@ CONFLICT = (409, "ticket_status_conflict", "问题当前的状态不能执行这
 @bp.doc(summary="问题工单（逾期在前，再按期限；区县工会只见本区县）", **errors_doc(validates=True))
 def list_tickets(query):
     return queue.staff_queue(current_actor(), **query)
+
+
+@bp.get("/reports/tickets")
+@bp.auth_required(staff_auth)
+@bp.input(LoopReportQuery, location="query", arg_name="query")
+@bp.doc(
+    summary="问题反映报表（按区县、站点、类别：问题数、未解决、逾期、按期整改、整改用时中位数）或暗访记录，CSV / XLSX",
+    **errors_doc(validates=True, responses={200: file_answer("报表文件", CSV, XLSX)}),
+)
+def loop_report(query):
+    content, mimetype, filename = problem_report.render(current_actor(), what=query["what"], fmt=query.pop("format"), **_period(query))
+    return download(content, mimetype, filename)
+
+
+def _period(query: dict) -> dict:
+    return {k: query[k] for k in ("from_", "to") if query.get(k)}
 
 
 @bp.get("/tickets/<int:ticket_id>")
