@@ -126,8 +126,16 @@ function call(method, path, options = {}) {
 
 /** @param {string} method @param {string} path @param {{query?: any, body?: any, headers?: Record<string, string>}} options */
 async function exchange(method, path, options) {
-  const attempt = async (/** @type {string} */ bearer) =>
-    send({ method, path, query: options.query, body: options.body, headers: { ...(options.headers || {}), Authorization: `Bearer ${bearer}` } })
+  return signedIn((bearer) =>
+    send({ method, path, query: options.query, body: options.body, headers: { ...(options.headers || {}), Authorization: `Bearer ${bearer}` } }),
+  )
+}
+
+/**
+ * `attempt(bearer)` with the kept token, renewed once on a 401: the answer's body, or an ApiError.
+ * @param {(bearer: string) => Promise<{statusCode: number, data: any, header: Record<string, string>}>} attempt
+ */
+async function signedIn(attempt) {
   let res = await attempt(await token())
   if (res.statusCode === 401) {
     wx.removeStorageSync(TOKEN_KEY)
@@ -142,8 +150,8 @@ async function exchange(method, path, options) {
  * body parsed, or an ApiError. A 401 renews the token once, as `call` does.
  * @param {string} path @param {string} filePath @returns {Promise<any>}
  */
-async function upload(path, filePath) {
-  const attempt = (/** @type {string} */ bearer) =>
+function upload(path, filePath) {
+  return signedIn((bearer) =>
     new Promise((resolve, reject) => {
       wx.uploadFile({
         url: config.baseUrl + config.apiPrefix + path,
@@ -162,15 +170,8 @@ async function upload(path, filePath) {
         },
         fail: () => reject(new ApiError({ code: 'network', message: NETWORK_MESSAGE, network: true })),
       })
-    })
-  /** @type {any} */
-  let res = await attempt(await token())
-  if (res.statusCode === 401) {
-    wx.removeStorageSync(TOKEN_KEY)
-    res = await attempt(await signIn())
-  }
-  if (res.statusCode >= 200 && res.statusCode < 300) return res.data
-  throw errorOf(res)
+    }),
+  )
 }
 
 /** A key that makes a retried check-in the same check-in (Idempotency-Key). */
