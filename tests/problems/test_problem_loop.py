@@ -199,3 +199,18 @@ def test_a_reporter_who_subscribed_is_told_once_when_it_is_fixed(people):
     people.fc.post(f"{STAFF}/tickets/{tid}/confirm", json={})
     (message,) = db.session.scalars(sa.select(SubscribeMessage)).all()  # one consent, one message
     assert (message.template, message.data["status"], message.worker_id) == ("ticket_update", "已整改", people.reporter_id)
+
+
+def test_wechat_fetches_a_pending_photo_by_its_signed_url_only(app, client, people):
+    from app.problems import photos
+
+    tid = report(people.reporter, people.station.code).get_json()["id"]
+    assert upload(people.reporter, tid).status_code == 201
+    photo = db.session.scalar(sa.select(ProblemPhoto))
+    path = photos.media_url(photo).removeprefix(app.config["PUBLIC_BASE_URL"].rstrip("/"))
+    fetched = client.get(path)
+    assert fetched.status_code == 200 and fetched.mimetype == "image/jpeg" and fetched.headers["Cache-Control"] == "no-store"
+    assert client.get(path[:-3] + "xyz").status_code == 404  # a forged token
+    photo.check_status = "passed"
+    db.session.commit()
+    assert client.get(path).status_code == 404  # judged: WeChat has no more use for it
