@@ -101,20 +101,20 @@ def _worker_tokens(server: Server, path: str, count: int, tag: str) -> None:
 
     from app.accounts import tokens
 
-    dsn = server.env["DATABASE_URL"].replace("+psycopg", "")
+    dsn = server.env["YIZHAN_DATABASE_URL"].replace("+psycopg", "")
     with psycopg.connect(dsn) as conn:
         with conn.cursor().copy("COPY workers (openid, created_at, last_seen_at) FROM STDIN") as copy:
             for n in range(count):
                 copy.write_row((f"o-bench-{tag}-{n:07d}", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"))
         ids = [row[0] for row in conn.execute("SELECT id FROM workers WHERE openid LIKE %s ORDER BY id", (f"o-bench-{tag}-%",))]
     # The same format and salt as app.accounts.tokens: the bench signs what the app will accept.
-    serializer = URLSafeTimedSerializer(server.env["SECRET_KEY"], salt=tokens.WORKER)
+    serializer = URLSafeTimedSerializer(server.env["YIZHAN_SECRET_KEY"], salt=tokens.WORKER)
     with open(path, "w") as out:
         out.write("\n".join(serializer.dumps({"wid": wid}) for wid in ids) + "\n")
 
 
 def _count(server: Server, sql: str) -> int:
-    with psycopg.connect(server.env["DATABASE_URL"].replace("+psycopg", "")) as conn:
+    with psycopg.connect(server.env["YIZHAN_DATABASE_URL"].replace("+psycopg", "")) as conn:
         return conn.execute(sql).fetchone()[0]
 
 
@@ -133,7 +133,7 @@ def _combined(what: str, runs: list[load.LoadResult]) -> load.LoadResult:
 def run(server: Server, tmpdir: str) -> list[load.LoadResult]:
     from bench.naive import create_table
 
-    create_table(server.env["DATABASE_URL"])
+    create_table(server.env["YIZHAN_DATABASE_URL"])
     scan = _station_scan(server, server.login())
     tokens = os.path.join(tmpdir, "tokens.txt")
     _worker_tokens(server, tokens, _workers(), "load")

@@ -16,10 +16,10 @@ from app.core import clock
 from app.extensions import db
 from app.problems import tickets
 from app.problems.models import OPEN, TEXT_NONE, TEXT_PASSED, ProblemReport, ProblemTicket, TicketStep
+from app.ratings.models import COMMENT_NONE, COMMENT_PUBLISHED
 from app.ratings.service import moderate
 from app.registry.models import Station
 from app.registry.stations import station_not_found
-from app.visits.models import COMMENT_NONE, COMMENT_PUBLISHED
 
 WORKER = "worker"
 
