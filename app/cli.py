@@ -48,7 +48,8 @@ def seed_demo(no_activity):
     if not no_activity:
         click.echo(
             f"demo activity: {result['visits']} visits scanned, {result['walk_ins']} walk-ins, {result['ratings']} ratings, "
-            f"{result['status_posts']} status posts, {result['investments']} investments created "
+            f"{result['status_posts']} status posts, {result['investments']} investments, {result['tickets']} problem tickets, "
+            f"{result['spot_checks']} spot checks, {result['supplies']} supplies created "
             f"({time.perf_counter() - started:.1f} s)"
         )
 

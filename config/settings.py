@@ -179,7 +179,16 @@ class BaseConfig:
     # are normalised), how many of the top plaqued stations are 最美站点 candidates, the default
     # period in days, how many ratings' worth of the district mean a station's ratings are
     # shrunk toward, and how many amenities make a full function score.
-    QUALITY_WEIGHTS = {"build": 20, "operation": 20, "function": 15, "visits": 25, "satisfaction": 20, "activities": 10}
+    QUALITY_WEIGHTS = {
+        "build": 20,
+        "operation": 20,
+        "function": 15,
+        "visits": 25,
+        "satisfaction": 20,
+        "activities": 10,
+        "problems": 15,
+        "inspections": 10,
+    }
     QUALITY_TOP_N = 10
     QUALITY_PERIOD_DAYS = 30
     QUALITY_RATING_PRIOR_WEIGHT = 5
@@ -230,6 +239,23 @@ class BaseConfig:
     ACTIVITY_REMINDER_MINUTES = 60
     ACTIVITY_COUNT_MAX = 500
     QUALITY_ACTIVITIES_FULL = 2
+    # Problem reports, tickets, spot checks and supplies (issue 18; README "Problem reports").
+    # Hours a ticket has to be fixed, by kind; how many photos a report carries; limits per
+    # worker and per station; how long reports' texts and photos are kept (days).
+    PROBLEM_DEADLINE_HOURS = {
+        "locked": 24, "no_water": 24, "toilet": 48, "no_seats": 72, "dirty": 48, "first_aid": 72, "other": 72,
+    }  # fmt: skip
+    PROBLEM_PHOTOS_MAX = 3
+    PROBLEM_LIMIT_PER_WORKER = "5 per hour;20 per day"
+    PROBLEM_LIMIT_PER_STATION = "30 per hour"
+    PROBLEM_PHOTO_LIMIT_PER_WORKER = "20 per hour"
+    PROBLEM_RETENTION_DAYS = 365
+    # A station failing this many spot checks (暗访) within the period is flagged for review of
+    # its plaque or demonstration status; "recent" for the 最美站点 exclusion is the same period.
+    SPOT_CHECK_FAILS_FOR_REVIEW = 2
+    SPOT_CHECK_PERIOD_DAYS = 90
+    # Supplies: keepers and staff are reminded this many days before an item expires.
+    SUPPLY_REMIND_DAYS = 14
 
     DEBUG = False
     TESTING = False

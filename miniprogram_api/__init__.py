@@ -18,11 +18,14 @@ def register_miniprogram_api(app: APIFlask) -> None:
         keeper_activities,
         keeper_summary,
         ping,
+        problems,
         ratings,
         session,
         stations,
+        supplies,
         walkins,
     )
 
-    for module in (ping, session, stations, checkins, ratings, keeper, walkins, keeper_summary, activities, keeper_activities):
+    modules = (ping, session, stations, checkins, ratings, keeper, walkins, keeper_summary, activities, keeper_activities)
+    for module in (*modules, problems, supplies):
         app.register_blueprint(module.bp, url_prefix=MP_PREFIX)

@@ -9,7 +9,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = "app.core"
-AREAS = ("reference", "accounts", "registry", "signs", "visits", "keepers", "ratings", "activities", "reports", "station_pages")
+AREAS = (
+    "reference",
+    "accounts",
+    "registry",
+    "signs",
+    "visits",
+    "keepers",
+    "ratings",
+    "activities",
+    "reports",
+    "station_pages",
+    "problems",
+    "spot_checks",
+    "supplies",
+)
 FRONT_DOORS = ("app.api", "app.console", "app.web", "app.wechat_push", "app.demo", "app.cli", "app.reports_cli", "miniprogram_api")
 
 

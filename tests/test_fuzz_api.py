@@ -20,6 +20,7 @@ transaction of tests/conftest.py."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ import schemathesis
 import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -40,14 +42,16 @@ from schemathesis.specs.openapi.checks import (
 from app import create_app
 from app.accounts import staff as staff_service
 from app.accounts import workers as worker_service
-from app.core import clock
+from app.core import clock, files
 from app.extensions import db
 from app.keepers.models import KeeperCode, StationKeeper
+from app.problems.models import ProblemPhoto, ProblemReport, ProblemTicket
 from app.ratings.models import Rating
 from app.reference import data as ref
 from app.registry.models import Inspection, Station
 from app.reports.models import Investment
 from app.signs import tokens as sign_tokens
+from app.supplies.models import Supply
 from app.visits import walkins
 from tests.activities import world as activity_world
 from tests.factories import CheckInFactory, StaffFactory, StationFactory, WorkerFactory
@@ -152,7 +156,38 @@ def _furnish(station: Station, keeper_worker, visitor) -> dict:
     db.session.add(Investment(station_id=station.id, district_code=station.district_code, year=2025, quarter=2))
     db.session.commit()
     entry = walkins.record_walk_in(binding, date=clock.today(), count=3).entry
-    return {"keeper_id": binding.id, "code_id": code.id, "checkin_id": visit.id, "rating_id": rating.id, "entry_id": entry.id}
+    ids = {"keeper_id": binding.id, "code_id": code.id, "checkin_id": visit.id, "rating_id": rating.id, "entry_id": entry.id}
+    return ids | _problems(station, visitor)
+
+
+def _problems(station: Station, reporter) -> dict:
+    """A ticket the reporter opened, with a photo WeChat passed, a supply and a spot check."""
+    now = clock.now()
+    ticket = ProblemTicket(
+        station_id=station.id, district_code=station.district_code, kind="locked", opened_at=now,
+        due_at=now + timedelta(hours=24), deadline_at=now + timedelta(hours=24),
+    )  # fmt: skip
+    db.session.add(ticket)
+    db.session.flush()
+    report = ProblemReport(ticket_id=ticket.id, worker_id=reporter.id, opened=True, text="门锁着", text_status="passed")
+    db.session.add(report)
+    db.session.flush()
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(image, format="JPEG")
+    stored = files.save_upload(image.getvalue(), kind="photo", prefix="problems")
+    photo = ProblemPhoto(
+        report_id=report.id, file_key=stored.key, content_type=stored.content_type, size=stored.size, check_status="passed"
+    )
+    supply = Supply(station_id=station.id, name="急救包", expires_on=clock.today() + timedelta(days=3))
+    db.session.add_all([photo, supply])
+    db.session.commit()
+    return {"ticket_id": ticket.id, "photo_id": photo.id, "supply_id": supply.id}
+
+
+def join_ticket(ticket_id: int, *workers) -> None:
+    """The keeper and the plain worker also reported A's ticket (so it is theirs to follow)."""
+    db.session.add_all([ProblemReport(ticket_id=ticket_id, worker_id=w.id) for w in workers])
+    db.session.commit()
 
 
 @pytest.fixture
@@ -167,6 +202,7 @@ def make_world() -> World:
     keeper, plain, other_keeper, third_keeper, visitor = (WorkerFactory() for _ in range(5))
     own = _furnish(a, keeper, visitor)
     ids = [own, _furnish(b, other_keeper, visitor), _furnish(c, third_keeper, visitor)]
+    join_ticket(own["ticket_id"], keeper, plain)
     # The keeper's and the plain worker's own visits at A, rated (so GET …/rating finds one).
     mine = [CheckInFactory(station=a, worker=worker, dedupe_bucket=10_000 + worker.id) for worker in (keeper, plain)]
     db.session.add_all([Rating(checkin_id=v.id, station_id=a.id, worker_id=v.worker_id, score=5) for v in mine])
@@ -214,6 +250,18 @@ def _foreign_stations(role: str, world: World):
     return sa.select(stations.c.id)
 
 
+def _tickets_at(stations):
+    return sa.select(ProblemTicket.id).where(ProblemTicket.station_id.in_(stations))
+
+
+# The rows hanging off a ticket, by the tickets they belong to.
+TICKET_PARTS = {
+    "problem_reports": lambda c, tickets: c.ticket_id.in_(tickets),
+    "ticket_steps": lambda c, tickets: c.ticket_id.in_(tickets),
+    "problem_photos": lambda c, tickets: c.report_id.in_(sa.select(ProblemReport.id).where(ProblemReport.ticket_id.in_(tickets))),
+}
+
+
 def _foreign_conditions(name: str, c, role: str, world: World) -> list | None:
     """Which rows of table `name` (columns `c`) the role has no business changing; None: none
     of them; []: all of them (the reference data, which no request changes)."""
@@ -223,6 +271,8 @@ def _foreign_conditions(name: str, c, role: str, world: World) -> list | None:
         conditions = None if stations is None else [c.id.in_(stations)]
     elif "station_id" in c:
         conditions = None if stations is None else [c.station_id.in_(stations)]
+    elif name in TICKET_PARTS:  # a ticket's reports, steps and photos belong to its station
+        conditions = None if stations is None else [TICKET_PARTS[name](c, _tickets_at(stations))]
     elif name == "staff_accounts":
         conditions = [c.id != (staff_id or 0)]
     elif name == "workers":
@@ -235,6 +285,10 @@ def _foreign_conditions(name: str, c, role: str, world: World) -> list | None:
         conditions = []
     if conditions is not None and worker_id and "worker_id" in c:
         conditions.append(c.worker_id != worker_id)  # the worker's own visits and ratings are theirs
+    if conditions is not None and worker_id and name == "problem_tickets":
+        # A worker may report a problem at any station: the tickets their own reports opened are theirs.
+        opened = sa.select(ProblemReport.ticket_id).where(ProblemReport.worker_id == worker_id, ProblemReport.opened)
+        conditions.append(c.id.not_in(opened))
     return conditions
 
 

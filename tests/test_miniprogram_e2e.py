@@ -56,6 +56,9 @@ def run_e2e(fake_wechat: str, name: str, *jest_args: str) -> None:
     assert result.returncode == 0, f"jest e2e failed:\n{result.stdout[-6000:]}\n{result.stderr[-12000:]}"
 
 
+# The e2e files that run in a pytest module of their own (tests/test_miniprogram_e2e_<name>.py).
+OWN_MODULES = ("activities", "problems")
+
+
 def test_the_mini_program_against_the_backend(fake_wechat):
-    # The activities' file runs in tests/test_miniprogram_e2e_activities.py.
-    run_e2e(fake_wechat, "miniprogram", "--testPathIgnorePatterns", "tests/e2e/activities")
+    run_e2e(fake_wechat, "miniprogram", "--testPathIgnorePatterns", f"tests/e2e/({'|'.join(OWN_MODULES)})")

@@ -82,6 +82,20 @@ PER_STATION = [
     Endpoint("GET", f"{STATIONS}/<code>/investments", 200),
     Endpoint("GET", f"{STATIONS}/<code>/investments/<int:year>/<int:quarter>", 200),
     Endpoint("PUT", f"{STATIONS}/<code>/investments/<int:year>/<int:quarter>", 200, {"union": "1.25"}),
+    Endpoint("GET", f"{STATIONS}/<code>/spot-checks", 200),
+    Endpoint(
+        "POST",
+        f"{STATIONS}/<code>/spot-checks",
+        201,
+        {
+            "open_as_posted": True,
+            "six_has": [{"item": i["item"], "passed": True} for i in ALL_PASSED],
+            "supplies_in_date": True,
+            "clean": True,
+            "verdict": "fail",
+        },
+    ),
+    Endpoint("GET", f"{STATIONS}/<code>/supplies", 200),
 ]
 per_station = pytest.mark.parametrize("endpoint", PER_STATION, ids=str)
 

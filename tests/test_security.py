@@ -15,6 +15,7 @@ test_keeper_scope.py; the matrix here is the route-wide net around them."""
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
 import re
@@ -22,9 +23,11 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from PIL import Image
 from requests.adapters import HTTPAdapter
 
 from app.extensions import db
+from app.reference import data as ref
 from tests.activities import world as activity_world
 from tests.assertions import assert_error
 from tests.factories import PASSWORD, StaffFactory
@@ -53,9 +56,16 @@ OBJECT_PARAMETERS = (
     "campaign_id",
     "claim_id",
     "count_id",
+    "ticket_id",
+    "photo_id",
+    "supply_id",
 )
-# Objects every caller of the kind may read whoever owns them: a worker sees any station.
-READABLE_BY_ALL = {("GET", "/api/mp/v1/stations/{code}")} | activity_world.OPEN_TO_EVERY_WORKER
+# Objects every caller of the kind may read whoever owns them: a worker sees any station, and may
+# report a problem at any station.
+READABLE_BY_ALL = {
+    ("GET", "/api/mp/v1/stations/{code}"),
+    ("POST", "/api/mp/v1/stations/{code}/problems"),
+} | activity_world.OPEN_TO_EVERY_WORKER
 KEEPER_PREFIX = "/api/mp/v1/keeper/stations/{code}"
 
 
@@ -69,6 +79,23 @@ BODIES: dict[tuple[str, str], object] = {(e.method, _openapi(e.rule)): e.body fo
 BODIES |= {(e.method, _openapi(e.rule)): e.body for e in KEEPER_ENDPOINTS if e.body is not None}
 BODIES |= {("POST", "/api/mp/v1/checkins/{checkin_id}/rating"): {"score": 4}}
 BODIES |= activity_world.BODIES
+# Problem reports, spot checks and supplies (tests/problems/).
+SIX_HAS_ALL_PASSED = [{"item": item, "passed": True} for item in ref.codes(ref.SIX_HAS_ITEMS)]
+BODIES |= {
+    ("POST", "/api/mp/v1/stations/{code}/problems"): {"kind": "other"},
+    ("POST", "/api/mp/v1/tickets/{ticket_id}/not-fixed"): {},
+    ("POST", "/api/mp/v1/tickets/{ticket_id}/photos"): lambda: Upload(photo=_jpeg()),
+    ("POST", "/api/mp/v1/keeper/stations/{code}/tickets/{ticket_id}/answer"): {"note": "正在处理"},
+    ("POST", "/api/mp/v1/keeper/stations/{code}/tickets/{ticket_id}/fixed"): {},
+    ("POST", "/api/mp/v1/keeper/stations/{code}/supplies"): {"name": "急救包"},
+    ("PATCH", "/api/mp/v1/keeper/stations/{code}/supplies/{supply_id}"): {"quantity": 2},
+    ("POST", "/api/staff/v1/tickets/{ticket_id}/confirm"): {},
+    ("POST", "/api/staff/v1/tickets/{ticket_id}/reopen"): {"note": "仍未整改"},
+    ("POST", "/api/staff/v1/tickets/{ticket_id}/call-back"): {"note": "已回访"},
+    ("POST", "/api/staff/v1/stations/{code}/spot-checks"): {
+        "open_as_posted": True, "six_has": SIX_HAS_ALL_PASSED, "supplies_in_date": True, "clean": True, "verdict": "pass",
+    },
+}  # fmt: skip
 
 
 def _objects(path: str) -> list[str]:
@@ -96,9 +123,22 @@ def _body(method: str, path: str):
     return body() if callable(body) else body
 
 
+class Upload(dict):
+    """A multipart body (a file upload) rather than JSON: field name -> bytes."""
+
+
 def _send(client, world: World, role: str, method: str, url: str, body):
     headers = {"Authorization": f"Bearer {world.tokens[role]}"} if world.tokens[role] else {}
+    if isinstance(body, Upload):
+        data = {name: (io.BytesIO(content), f"{name}.jpg") for name, content in body.items()}
+        return client.open(url, method=method, headers=headers, data=data, content_type="multipart/form-data")
     return client.open(url, method=method, headers=headers, json=body)
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, format="JPEG")
+    return out.getvalue()
 
 
 def everything_foreign(role: str, world: World) -> dict:

@@ -21,11 +21,13 @@ def record(
     district_code: str | None = None,
     before: dict | None = None,
     after: dict | None = None,
+    label: str | None = None,
 ) -> AuditEntry:
-    """Add an entry to the caller's transaction: it commits or rolls back with the change."""
+    """Add an entry to the caller's transaction: it commits or rolls back with the change.
+    `label` names an actor who is no staff member (record_by_worker)."""
     entry = AuditEntry(
         actor_id=actor.staff.id if actor.staff else None,
-        actor_label=actor.label,
+        actor_label=label or actor.label,
         action=action,
         entity_type=entity_type,
         entity_id=entity_id,
@@ -36,6 +38,21 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def record_by_worker(
+    worker_id: int,
+    role: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    *,
+    district_code: str | None = None,
+    after: dict | None = None,
+) -> AuditEntry:
+    """A step a mini-program user took (a worker's report, a keeper's fix): labelled by role
+    and worker id, never by name, in the caller's transaction."""
+    return record(Actor(staff=None), action, entity_type, entity_id, district_code=district_code, after=after, label=f"{role}:{worker_id}")
 
 
 def list_entries(

@@ -284,6 +284,17 @@ class WeChatGateway:
             raise self._unexpected("wxa/msg_sec_check")
         return TextVerdict(suggest=verdict["suggest"], label=int(verdict.get("label") or 0))
 
+    def media_check_async(self, media_url: str, openid: str, *, scene: int = 3, media_type: int = 2) -> str:
+        """Ask WeChat to check an image (media_type 2) it downloads from `media_url` (public,
+        https in production); the verdict comes later as a `wxa_media_check` push carrying the
+        trace id answered here. Scene 3 is "forum", user posts such as problem reports."""
+        data = {"media_url": media_url, "media_type": media_type, "version": 2, "scene": scene, "openid": openid}
+        result = self._call("wxa/media_check_async", lambda: self._client.wxa._post("wxa/media_check_async", data=data))
+        trace_id = result.get("trace_id") if isinstance(result, dict) else None
+        if not isinstance(trace_id, str) or not trace_id:
+            raise self._unexpected("wxa/media_check_async")
+        return trace_id
+
     def send_subscribe_message(
         self,
         openid: str,
@@ -380,3 +391,6 @@ class WeChat:
 
     def send_subscribe_message(self, openid: str, template_id: str, data, page: str | None = None) -> None:
         self.gateway.send_subscribe_message(openid, template_id, data, page=page)
+
+    def media_check_async(self, media_url: str, openid: str) -> str:
+        return self.gateway.media_check_async(media_url, openid)

@@ -11,11 +11,13 @@ from app.api.views import (
     auth,
     investments,
     keepers,
+    problems,
     ratings,
     reference,
     reports_quarterly,
     reports_visits,
     signs,
+    spot_checks,
     stations,
 )
 from app.core import error_codes
@@ -24,7 +26,21 @@ STAFF_PREFIX = "/api/staff/v1"
 
 
 def register_api(app: APIFlask) -> None:
-    for module in (auth, stations, signs, reference, audit, ratings, keepers, reports_visits, reports_quarterly, investments, activities):
+    for module in (
+        auth,
+        stations,
+        signs,
+        reference,
+        audit,
+        ratings,
+        keepers,
+        reports_visits,
+        reports_quarterly,
+        investments,
+        activities,
+        problems,
+        spot_checks,
+    ):
         app.register_blueprint(module.bp, url_prefix=STAFF_PREFIX)
     app.register_blueprint(health.bp)
 

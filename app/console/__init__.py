@@ -22,6 +22,18 @@ bp.enable_openapi = False
 
 def register_console(app: Flask) -> None:
     # The views attach themselves to bp when imported.
-    from app.console import activities, assets, audit, auth, common, dashboard, imports, reports, station_actions, stations  # noqa: F401
+    from app.console import (  # noqa: F401
+        activities,
+        assets,
+        audit,
+        auth,
+        common,
+        dashboard,
+        imports,
+        problems,
+        reports,
+        station_actions,
+        stations,
+    )
 
     app.register_blueprint(bp)

@@ -12,10 +12,13 @@ from flask import render_template
 from app.console import bp
 from app.console.common import actor
 from app.core import clock
+from app.problems import queue as problem_queue
 from app.ratings import satisfaction
 from app.reference import data as ref
 from app.registry import stations as station_service
 from app.reports import plan_progress, quarterly, quarters
+from app.spot_checks import service as spot_checks
+from app.supplies import service as supplies
 from app.visits import report as visit_report
 
 TREND_DAYS = 30
@@ -50,4 +53,16 @@ def dashboard():
         plan=plan_progress.plan_progress(who),
         forms=forms,
         plan_marks=PLAN_MARKS,
+        loop=_loop_flags(who),
     )
+
+
+def _loop_flags(who) -> dict:
+    """The problem loop's flags: overdue tickets, stations flagged by spot checks, supplies due."""
+    due = supplies.due(who)
+    return {
+        "overdue": problem_queue.overdue_count(who),
+        "flagged": len(spot_checks.flagged(who)),
+        "expired": sum(s.state == "expired" for s in due),
+        "expiring": sum(s.state == "expiring" for s in due),
+    }

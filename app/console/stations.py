@@ -15,7 +15,9 @@ from app.registry import station_map as map_service
 from app.registry import stations as station_service
 from app.registry.models import STATUS_PLAQUED, STATUS_RETIRED
 from app.registry.schemas import StationQuery
+from app.spot_checks import service as spot_checks
 from app.station_pages import overview as station_overview
+from app.supplies import service as supplies
 
 FILTERS = ("district", "status", "host_type", "q")
 
@@ -119,6 +121,10 @@ def station_detail(code: str):
         this_year=clock.today().year,
         STATUS_PLAQUED=STATUS_PLAQUED,
         STATUS_RETIRED=STATUS_RETIRED,
+        loop_view={
+            "spot_checks": spot_checks.station_checks(actor(), code),
+            "supplies": supplies.staff_station_supplies(actor(), code),
+        },
     )
 
 

@@ -158,3 +158,11 @@ CAMPAIGN_DATES_INVALID = register("campaign_dates_invalid", 422, "关爱服务�
 ACTIVITY_OUTSIDE_CAMPAIGN = register("activity_outside_campaign", 422, "活动时间不在关爱服务月内，或不属于同一区县")
 RECORDED_COUNT_NOT_FOUND = register("recorded_count_not_found", 404, "未找到该登记记录")
 RECORDED_COUNT_INVALID = register("recorded_count_invalid", 422, "人数有误")
+
+# Problem reports, tickets, spot checks and supplies (issue 18: app/problems, app/spot_checks, app/supplies).
+TICKET_NOT_FOUND = register("ticket_not_found", 404, "未找到该问题反映")
+TICKET_STATUS_CONFLICT = register("ticket_status_conflict", 409, "该问题当前的状态不能执行这一步")
+PROBLEM_TEXT_REJECTED = register("problem_text_rejected", 422, "问题描述含有不适宜的内容，请修改后再提交")
+PROBLEM_PHOTOS_FULL = register("problem_photos_full", 409, "每条反映最多上传 3 张照片")
+SPOT_CHECK_NOT_FOUND = register("spot_check_not_found", 404, "未找到该暗访记录")
+SUPPLY_NOT_FOUND = register("supply_not_found", 404, "未找到该物资")

@@ -178,9 +178,31 @@ def store() -> FileStore:
 def save_upload(data: bytes, *, kind: str, prefix: str) -> StoredFile:
     """Check an upload (type from its bytes, size for its kind) and store it under a new key."""
     content_type = check_upload(data, kind)
+    if kind == "photo":
+        data = strip_metadata(data, content_type)
     key = new_key(prefix, KINDS[kind][content_type])
     store().put(key, data)
     return StoredFile(key, content_type, len(data), hashlib.sha256(data).hexdigest())
+
+
+def strip_metadata(data: bytes, content_type: str) -> bytes:
+    """The photo re-encoded without its metadata: EXIF (which may hold where and when it was
+    taken, and the phone), XMP, PNG text chunks. EXIF's orientation is applied first, so the
+    picture still stands the right way up."""
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(data)) as image:
+        upright = ImageOps.exif_transpose(image)
+        if upright.mode == "P":  # a palette would not come along with the pixels
+            upright = upright.convert("RGBA")
+        clean = Image.new(upright.mode, upright.size)
+        clean.paste(upright)  # pixels only: a new image carries no info, exif or icc of the old
+        out = io.BytesIO()
+        if content_type == "image/jpeg":
+            clean.save(out, format="JPEG", quality=90, optimize=True)
+        else:
+            clean.save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 def new_key(prefix: str, extension: str) -> str:

@@ -40,6 +40,7 @@ from app.accounts.worker_models import Worker
 from app.core import clock
 from app.core.errors import DomainError
 from app.core.opening_hours import is_open_at
+from app.demo import loop as demo_loop
 from app.extensions import db
 from app.keepers import codes as keeper_codes
 from app.keepers.models import StationKeeper
@@ -116,7 +117,10 @@ class Cast:
 def load_demo_activity(*, rnd: random.Random | None = None) -> dict:
     """Seed the demo's 90 days; a no-op (zero counts) when check-ins exist already."""
     if db.session.scalar(sa.select(sa.exists().where(CheckIn.id.isnot(None)))):
-        return {"visits": 0, "walk_ins": 0, "ratings": 0, "comments_approved": 0, "status_posts": 0, "investments": 0}
+        return {
+            "visits": 0, "walk_ins": 0, "ratings": 0, "comments_approved": 0, "status_posts": 0, "investments": 0,
+            "tickets": 0, "spot_checks": 0, "supplies": 0,
+        }  # fmt: skip
     rnd = rnd or random.Random(15)
     stations = _built_sites()
     cast = _cast(stations, rnd)
@@ -131,6 +135,7 @@ def load_demo_activity(*, rnd: random.Random | None = None) -> dict:
             "comments_approved": _review_old_comments(now),
             "status_posts": _status_posts(stations, cast, now, rnd),
             "investments": _investments(stations, today, rnd),
+            **demo_loop.load_loop(cast.keepers, [p.id for group in cast.workers.values() for p in group], now, rnd),
         }
 
 

@@ -6,6 +6,7 @@ from app.accounts.subscribe_message_models import SubscribeMessage
 from app.accounts.worker_models import Worker
 from app.activities.models import Activity, ActivityStation, Campaign, GiftClaim, PlanTarget, RecordedCount
 from app.keepers.models import KeeperCode, StationKeeper, StationStatus, StatusUpdate
+from app.problems.models import ProblemPhoto, ProblemReport, ProblemTicket, TicketStep
 from app.ratings.models import Rating
 from app.reference.models import (
     BuildMode,
@@ -19,6 +20,8 @@ from app.reference.models import (
 )
 from app.registry.models import Inspection, Station
 from app.reports.models import Investment, QuarterlySubmission
+from app.spot_checks.models import SpotCheck
+from app.supplies.models import Supply
 from app.visits.models import CheckIn, IdempotencyRecord
 from app.visits.rollup_models import (
     VisitDayDistrict,
@@ -47,16 +50,22 @@ __all__ = [
     "Investment",
     "KeeperCode",
     "PlanTarget",
+    "ProblemPhoto",
+    "ProblemReport",
+    "ProblemTicket",
     "QuarterlySubmission",
     "Rating",
     "RecordedCount",
     "SixHasItem",
+    "SpotCheck",
     "StaffAccount",
     "Station",
     "StationKeeper",
     "StationStatus",
     "StatusUpdate",
     "SubscribeMessage",
+    "Supply",
+    "TicketStep",
     "VisitDayDistrict",
     "VisitDayService",
     "VisitDayStation",

@@ -33,10 +33,11 @@ from app.ratings.models import Rating
 from app.reference import data as ref
 from app.reference.models import District
 from app.registry.models import STATUS_BUILT, STATUS_PLAQUED, Inspection, Station
+from app.reports import quality_problems
 from app.reports.quarterly import resolve_district
 from app.visits.counts import headcount_by
 
-COMPONENTS = ("build", "operation", "function", "visits", "satisfaction", "activities")
+COMPONENTS = ("build", "operation", "function", "visits", "satisfaction", "activities", "problems", "inspections")
 COMPONENT_NAMES = {
     "build": "规划建设",
     "operation": "运行管理",
@@ -44,6 +45,8 @@ COMPONENT_NAMES = {
     "visits": "服务人次",
     "satisfaction": "满意度",
     "activities": "关爱活动",
+    "problems": "问题整改",
+    "inspections": "暗访与物资",
 }
 SIX_HAS_COUNT = len(ref.SIX_HAS_ITEMS)
 NEUTRAL_SCORE = 3.0  # the middle of 1–5, where a district has no ratings to lean on
@@ -108,6 +111,8 @@ def evaluate(
     visits = headcount_by(start, end, by="station", district_codes=codes) if ids else {}
     ratings = _ratings(codes, start, end)
     held = activities_by_station(clock.day_start(start), clock.day_start(end), codes) if ids else {}
+    loop = quality_problems.figures(ids, start, end)
+    excluded = quality_problems.not_candidates(ids)
 
     by_district: dict[str, list] = {}
     for s in stations:
@@ -148,6 +153,8 @@ def evaluate(
             "visits": visit_score,
             "satisfaction": satisfaction,
             "activities": 100 * min(1.0, held.get(s.id, 0) / settings.activities_full) if settings.activities_full else 0.0,
+            "problems": loop[s.id].problems_score(station_visits),
+            "inspections": loop[s.id].inspections_score,
         }
         total = sum(settings.weights[k] * components[k] for k in COMPONENTS) / weight_sum
         rows.append(
@@ -175,6 +182,8 @@ def evaluate(
                     "rating_average": round(score_sum / n, 2) if n else None,
                     "rating_adjusted": round(shrunk, 2),
                     "activities": held.get(s.id, 0),
+                    **_loop_details(loop[s.id], station_visits),
+                    "excluded": s.id in excluded,
                 },
                 "_exact": total,
             }
@@ -184,7 +193,7 @@ def evaluate(
     for rank, row in enumerate(rows, start=1):
         row.pop("_exact")
         row["rank"] = rank
-        eligible = row["status"] == STATUS_PLAQUED and not row["provincial_best"]
+        eligible = row["status"] == STATUS_PLAQUED and not row["provincial_best"] and not row["details"]["excluded"]
         row["candidate"] = eligible and candidates < top_n
         candidates += row["candidate"]
     return {
@@ -193,6 +202,19 @@ def evaluate(
         "weights": settings.weights,
         "top_n": top_n,
         "stations": rows,
+    }
+
+
+def _loop_details(figures: quality_problems.LoopFigures, visits: int) -> dict:
+    share, median = figures.on_time_share, figures.median_fix_hours
+    return {
+        "tickets": figures.tickets,
+        "tickets_per_100_visits": round(figures.per_100_visits(visits), 2),
+        "fixed_on_time_share": round(share, 3) if share is not None else None,
+        "median_fix_hours": round(median, 1) if median is not None else None,
+        "spot_checks": figures.spot_checks,
+        "spot_checks_passed": figures.spot_checks_passed,
+        "expired_supplies": figures.expired_supplies,
     }
 
 
@@ -304,6 +326,14 @@ EXPORT_COLUMNS = (
     ("评价数", lambda r: r["details"]["ratings"]),
     ("平均评分", lambda r: r["details"]["rating_average"]),
     ("修正评分", lambda r: r["details"]["rating_adjusted"]),
+    ("问题数", lambda r: r["details"]["tickets"]),
+    ("每百人次问题数", lambda r: r["details"]["tickets_per_100_visits"]),
+    ("按期整改率", lambda r: r["details"]["fixed_on_time_share"]),
+    ("整改用时中位数（小时）", lambda r: r["details"]["median_fix_hours"]),
+    ("暗访次数", lambda r: r["details"]["spot_checks"]),
+    ("暗访合格次数", lambda r: r["details"]["spot_checks_passed"]),
+    ("过期物资数", lambda r: r["details"]["expired_supplies"]),
+    ("逾期问题或近期暗访不合格", lambda r: "是" if r["details"]["excluded"] else ""),
     ("省级最美站点", lambda r: "是" if r["provincial_best"] else "否"),
     ("最美站点候选", lambda r: "是" if r["candidate"] else ""),
 )

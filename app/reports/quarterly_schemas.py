@@ -180,6 +180,8 @@ class QualityComponents(BaseSchema):
     visits = Float()
     satisfaction = Float()
     activities = Float(metadata={"description": "关爱活动：期间举办的活动数 / QUALITY_ACTIVITIES_FULL，满分 100"})
+    problems = Float(metadata={"description": "问题整改：每百人次问题数与按期整改率"})
+    inspections = Float(metadata={"description": "暗访与物资：暗访合格率与过期物资"})
 
 
 class QualityRow(BaseSchema):
@@ -193,7 +195,7 @@ class QualityRow(BaseSchema):
     score = Float(metadata={"description": "综合得分 0–100"})
     components = Nested(QualityComponents)
     details = fields.Dict()
-    candidate = Boolean(metadata={"description": "最美站点候选：已挂牌、非省级最美站点中排名前 N"})
+    candidate = Boolean(metadata={"description": "最美站点候选：已挂牌、非省级最美站点、无逾期问题且近期暗访未不合格的站点中排名前 N"})
 
 
 class QualityPeriod(BaseSchema):

@@ -19,6 +19,7 @@ from flask import current_app
 from app.adapters.geo_index import bounding_box
 from app.core import clock
 from app.extensions import geo_index, plain_db
+from app.problems import warnings as problem_warnings
 from app.registry.models import STATUS_BUILT, STATUS_PLAQUED, Station
 from app.station_pages import live_status
 from app.station_pages.station_view import StationSummary, summarise
@@ -90,6 +91,7 @@ def _statement(candidates: str) -> str:
     station_cols = ", ".join(f"n.{c}" for c in STATION_COLUMNS)
     status_cols = ", ".join(f"ss.{c}" for c in STATUS_COLUMNS)
     page_cols = ", ".join(f"p.{c}" for c in (*STATION_COLUMNS, "d", "has_status", *STATUS_COLUMNS))
+    page_cols += ", " + problem_warnings.SQL_COLUMN.format(alias="p")
     return (
         f"WITH near AS (SELECT s.id, s.code, s.name, s.district_code, s.address, s.lat, s.lng, s.amenities, s.amenities_other,"
         f" s.opening_hours, {distance} AS d FROM stations s"
@@ -141,7 +143,7 @@ def nearby(
     elif codes:
         rows = plain_db.all(BY_CODES, {**params, "codes": codes})
     else:
-        rows = [(0, *([None] * (len(STATION_COLUMNS) + 2 + len(STATUS_COLUMNS))))]
+        rows = [(0, *([None] * (len(STATION_COLUMNS) + 3 + len(STATUS_COLUMNS))))]
     fresh_for = timedelta(hours=config["STATUS_FRESHNESS_HOURS"])
     items = [_item(row, now, fresh_for) for row in rows if row[1] is not None]
     return NearbyPage(items=items, page=page, per_page=per_page, total=int(rows[0][0]), radius_m=radius_m)
@@ -153,8 +155,9 @@ def _item(row: tuple, now: datetime, fresh_for: timedelta) -> NearbyStation:
     distance, has_status = row[n + 1], row[n + 2]
     status = None
     if has_status:
-        values = dict(zip(STATUS_COLUMNS, row[n + 3 :], strict=True))
+        values = dict(zip(STATUS_COLUMNS, row[n + 3 : -1], strict=True))
         # In UTC, as the ORM's column type gives them (the driver reads the session's zone).
         status = SimpleNamespace(**{k: v.astimezone(UTC) if k in INSTANTS and v is not None else v for k, v in values.items()})
     live = live_status.read(status, now, fresh_for)
-    return NearbyStation(**summarise(station, live, now), distance_m=round(distance))
+    warned = problem_warnings.from_sql(row[-1], now)
+    return NearbyStation(**summarise(station, live, now), warnings=warned, distance_m=round(distance))

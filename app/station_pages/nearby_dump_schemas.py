@@ -49,6 +49,10 @@ def _station(item: NearbyStation) -> dict:
         "opening_hours_text": item.opening_hours_text,
         "open_now": bool(item.open_now),
         "live_status": _live(item.live_status),
+        "warnings": [
+            {"kind": w.kind, "kind_name": w.kind_name, "since": _iso(w.since), "age_minutes": w.age_minutes, "reporters": w.reporters}
+            for w in item.warnings
+        ],
         "distance_m": int(item.distance_m),
     }
 

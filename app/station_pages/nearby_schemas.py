@@ -21,6 +21,7 @@ from app.core.schemas import (
     one_of_pairs,
     page_number,
 )
+from app.problems.schemas import WarningOut
 from app.registry.schemas import CodeName, OpeningHoursSchema
 from app.station_pages.live_status import REST_SEAT_STATES, STATION_STATES, TOILET_STATES, WATER_STATES
 from app.station_pages.nearby import NEEDS
@@ -117,6 +118,7 @@ class StationSummaryOut(BaseSchema):
     opening_hours_text = String(metadata={"description": "开放时间，如 周一至周五 08:00–18:00"})
     open_now = Boolean(metadata={"description": "此刻是否开放：按开放时间（北京时间），临时关闭时为 false"})
     live_status = Nested(LiveStatusOut, metadata={"description": "站点管理员发布的实时状态"})
+    warnings = List(Nested(WarningOut), metadata={"description": "户外劳动者反映、尚未整改的“锁门”“无水”问题及持续时间"})
 
 
 class NearbyStationOut(StationSummaryOut):

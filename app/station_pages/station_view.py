@@ -13,6 +13,7 @@ from app.core import clock
 from app.core.geo import GCJ02
 from app.core.opening_hours import describe, is_open_at
 from app.extensions import db
+from app.problems import warnings as problem_warnings
 from app.ratings import service as ratings
 from app.reference import data as ref
 from app.registry.models import STATUS_PLANNED, Station
@@ -51,6 +52,8 @@ class StationSummary:
     opening_hours_text: str
     open_now: bool
     live_status: LiveStatus
+    # Open "locked" / "no water" reports by workers, beside the keeper's own status.
+    warnings: list[problem_warnings.StationWarning] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,7 @@ def _detail(station: Station, scan: ScanInfo | None = None) -> StationDetail:
     host_type = station.host_type_code
     return StationDetail(
         **summarise(station, live, now),
+        warnings=problem_warnings.for_station(station.id, now),
         host_unit=station.host_unit,
         host_type=CodeName(host_type, HOST_TYPE_NAMES[host_type]) if host_type in HOST_TYPE_NAMES else None,
         status=CodeName(station.status, STATUS_NAMES[station.status]),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, render_template, request
 
 from app.core.errors import DomainError
+from app.problems import photos as problem_photos
 from app.station_pages import public_station
 
 bp = Blueprint("public", __name__)
@@ -19,6 +20,17 @@ def station_page(code: str):
         status = 410 if error.code in ("sign_outdated", "station_closed") else 404
         return render_template("public/problem.html", error=error), status
     return render_template("public/station.html", view=view)
+
+
+@bp.get("/media/problem-photos/<token>")
+def problem_photo_for_wechat(token: str):
+    """Where WeChat downloads a reported photo to check it (a signed, short-lived URL); a bad or
+    old token, or a photo already judged, is simply not there."""
+    photo = problem_photos.photo_for_wechat(token)
+    if photo is None:
+        return Response("not found", status=404, mimetype="text/plain")
+    content, mimetype = problem_photos.photo_bytes(photo)
+    return Response(content, mimetype=mimetype, headers={"Cache-Control": "no-store"})
 
 
 def register_web(app: Flask) -> None:

@@ -4,4 +4,7 @@ module.exports = {
   baseUrl: 'http://127.0.0.1:8000',
   apiPrefix: '/api/mp/v1',
   timeoutMs: 15000,
+  // Subscribe-message template ids (the backend's SUBSCRIBE_TEMPLATES), asked for before a
+  // problem report and when a keeper saves a supply with an expiry date.
+  subscribeTemplates: { ticket_update: 'tmpl-ticket-update', supply_expiry: 'tmpl-supply-expiry' },
 }

@@ -1608,6 +1608,666 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mp/v1/keeper/stations/{code}/supplies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 站点的物资（已过期、即将过期在前） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SupplyOut"][];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_a_keeper：还不是（或已不再是）站点管理员 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description station_not_found：站点不存在、已撤销，或不是您管理的站点 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 登记一项物资 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SupplyIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SupplyOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_a_keeper：还不是（或已不再是）站点管理员 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description station_not_found：站点不存在、已撤销，或不是您管理的站点 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/keeper/stations/{code}/supplies/{supply_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 移除物资（用完或已更换） */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                    supply_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_a_keeper：还不是（或已不再是）站点管理员 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_found：地址中的编号格式不对（如负数）；station_not_found：站点不存在、已撤销，或不是您管理的站点；supply_not_found：物资不存在，或不属于该站点 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** 修改物资（名称、数量、有效期） */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                    supply_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SupplyPatch"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SupplyOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_a_keeper：还不是（或已不再是）站点管理员 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_found：地址中的编号格式不对（如负数）；station_not_found：站点不存在、已撤销，或不是您管理的站点；supply_not_found：物资不存在，或不属于该站点 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/mp/v1/keeper/stations/{code}/tickets/{ticket_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 回复反映人（正在如何处理） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                    ticket_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["RequiredNoteIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TicketOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_a_keeper：还不是（或已不再是）站点管理员 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_found：地址中的编号格式不对（如负数）；station_not_found：站点不存在、已撤销，或不是您管理的站点；ticket_not_found：问题不存在，或不属于该站点 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description ticket_status_conflict：问题已确认解决 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/keeper/stations/{code}/tickets/{ticket_id}/fixed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 标记为已整改（待区县工会确认） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                    ticket_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["NoteIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TicketOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_a_keeper：还不是（或已不再是）站点管理员 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_found：地址中的编号格式不对（如负数）；station_not_found：站点不存在、已撤销，或不是您管理的站点；ticket_not_found：问题不存在，或不属于该站点 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description ticket_status_conflict：问题不在待处理状态 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/keeper/stations/{code}/tickets/{ticket_id}/photos/{photo_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 反映人的照片（经微信检查通过的） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                    ticket_id: number;
+                    photo_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 照片（JPEG 或 PNG） */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": string;
+                        "image/png": string;
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_a_keeper：还不是（或已不再是）站点管理员 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description file_not_found：照片不存在或未通过检查；not_found：地址中的编号格式不对（如负数）；station_not_found：站点不存在、已撤销，或不是您管理的站点；ticket_not_found：问题不存在，或不属于该站点 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mp/v1/keeper/stations/{code}/walk-ins": {
         parameters: {
             query?: never;
@@ -1918,6 +2578,78 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/keeper/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我管理的站点待处理的问题（待处理在前，按期限） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TicketOut"][];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_a_keeper：还不是（或已不再是）站点管理员 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2376,6 +3108,60 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["PingOut"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/problem-kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 可反映的问题类别 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KindOut"][];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
             };
@@ -2847,6 +3633,549 @@ export interface paths {
                     };
                 };
                 /** @description station_not_found：站点不存在或未投入使用 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/stations/{code}/problems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 反映站点的问题：同一站点同类问题尚未解决时并入该问题（反映人数加一），否则新开一条，按类别定整改期限
+         * @description 说明经微信内容安全检查；照片随后逐张上传（POST /tickets/{ticket_id}/photos）。按用户与站点限次。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ProblemIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyTicketOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description station_not_found：站点不存在或已撤销 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description problem_text_rejected：说明含违规内容，未保存，可修改后重新提交；validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description rate_limited：请求过于频繁，Retry-After 给出等待秒数 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我反映过的问题（最新在前），各含每一步进展 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyTicketOut"][];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/tickets/{ticket_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我反映的一条问题：状态、期限、每一步进展、我的说明与照片 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticket_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyTicketOut"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_found：地址中的编号格式不对（如负数）；ticket_not_found：问题不存在，或不是自己反映的 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/tickets/{ticket_id}/not-fixed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 反映“仍未解决”：站点说已整改（或工会已确认）的问题重新打开，重新计整改期限 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticket_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["NoteIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyTicketOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_found：地址中的编号格式不对（如负数）；ticket_not_found：问题不存在，或不是自己反映的 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description ticket_status_conflict：问题正在处理中，不能再说仍未解决 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/tickets/{ticket_id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 为自己的反映上传一张照片（每条最多 3 张；JPEG 或 PNG；去除位置等元数据）
+         * @description 照片经微信异步内容检查通过后才对他人可见；检查中或未通过时只有自己看得到。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticket_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "multipart/form-data": components["schemas"]["PhotoIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyTicketOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_found：地址中的编号格式不对（如负数）；ticket_not_found：问题不存在，或不是自己反映的 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description problem_photos_full：已有 3 张照片 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description file_too_large：照片过大；unsupported_file_type：不是 JPEG 或 PNG 照片；validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description rate_limited：请求过于频繁，Retry-After 给出等待秒数 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/tickets/{ticket_id}/photos/{photo_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我上传的照片 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticket_id: number;
+                    photo_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 照片（JPEG 或 PNG） */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": string;
+                        "image/png": string;
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description file_not_found：照片不存在；not_found：地址中的编号格式不对（如负数）；ticket_not_found：问题不存在，或不是自己反映的 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -5405,6 +6734,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/staff/v1/reports/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题反映报表（按区县、站点、类别：问题数、未解决、逾期、按期整改、整改用时中位数）或暗访记录，CSV / XLSX */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 起始日（含），北京时间；默认 30 天前 */
+                    from?: string;
+                    /** @description 截止日（含），默认今天 */
+                    to?: string;
+                    /** @description tickets 问题 / spot_checks 暗访 */
+                    what?: "tickets" | "spot_checks";
+                    format?: "csv" | "xlsx";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 报表文件 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/staff/v1/reports/visits": {
         parameters: {
             query?: never;
@@ -5642,6 +7052,69 @@ export interface paths {
                 };
                 /** @description Validation error */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/v1/spot-checks/flagged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 期内暗访两次（可设置）不合格、须复核挂牌或示范资格的站点 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FlagOut"][];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7508,6 +8981,160 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/staff/v1/stations/{code}/spot-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 站点的暗访记录（最新在前） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SpotCheckOut"][];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description station_not_found：站点不存在，或不属于本区县 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 记录一次暗访：是否按时开放、“六有”、物资有效期、卫生、结论（照片在管理后台上传） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SpotCheckIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SpotCheckOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description station_not_found：站点不存在，或不属于本区县 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/staff/v1/stations/{code}/status-history": {
         parameters: {
             query?: never;
@@ -7560,6 +9187,80 @@ export interface paths {
                 };
                 /** @description validation_error：提交的数据有误，details 列出字段及原因 */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/v1/stations/{code}/supplies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 站点的物资及有效期（已过期、即将过期在前） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SupplyOut"][];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description station_not_found：站点不存在，或不属于本区县 */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7672,6 +9373,609 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/v1/supplies/due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本区县已过期或即将过期（默认 14 天内）的物资，按有效期排序 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SupplyOut"][];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题工单（逾期在前，再按期限；区县工会只见本区县） */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    /** @description 每页条数，最多 100；超过为 422 */
+                    per_page?: number;
+                    /** @description 按状态筛选 */
+                    status?: "open" | "fixed" | "confirmed";
+                    /** @description 按类别筛选 */
+                    kind?: "locked" | "no_water" | "toilet" | "no_seats" | "dirty" | "first_aid" | "other";
+                    /** @description 站点编码 */
+                    station?: string;
+                    /** @description 只看逾期的 */
+                    overdue?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffTicketPage"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/v1/tickets/{ticket_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一条问题：反映、照片（检查通过的）、每一步进展 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticket_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffTicketOut"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_found：地址中的编号格式不对（如负数）；ticket_not_found：问题不存在，或其站点不属于本区县 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/v1/tickets/{ticket_id}/call-back": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 记录对反映人的电话回访 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticket_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["RequiredNoteIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffTicketOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_found：地址中的编号格式不对（如负数）；ticket_not_found：问题不存在，或其站点不属于本区县 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/v1/tickets/{ticket_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 确认已解决（站点已标记整改的问题） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticket_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["NoteIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffTicketOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_found：地址中的编号格式不对（如负数）；ticket_not_found：问题不存在，或其站点不属于本区县 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description ticket_status_conflict：问题当前的状态不能执行这一步 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/v1/tickets/{ticket_id}/photos/{photo_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 反映人的照片（经微信检查通过的） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticket_id: number;
+                    photo_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 照片（JPEG 或 PNG） */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": string;
+                        "image/png": string;
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description file_not_found：照片不存在或未通过检查；not_found：地址中的编号格式不对（如负数）；ticket_not_found：问题不存在，或其站点不属于本区县 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/v1/tickets/{ticket_id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 要求重新整改（重新计期限） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ticket_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["RequiredNoteIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffTicketOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description not_found：地址中的编号格式不对（如负数）；ticket_not_found：问题不存在，或其站点不属于本区县 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description ticket_status_conflict：问题当前的状态不能执行这一步 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -8361,6 +10665,17 @@ export interface components {
         ErrorSchema: {
             error: components["schemas"]["ErrorBody"];
         };
+        FlagOut: {
+            code?: string;
+            demonstration?: boolean;
+            district_code?: string;
+            /** @description 期内暗访不合格次数 */
+            fails?: number;
+            /** Format: date-time */
+            last_failed_at?: string;
+            name?: string;
+            plaqued?: boolean;
+        };
         FollowUpOut: {
             /** @description 统计最近多少天（SATISFACTION_FOLLOW_UP_DAYS） */
             days?: number;
@@ -8624,6 +10939,10 @@ export interface components {
         KeptStationsOut: {
             items?: components["schemas"]["KeptStationOut"][];
         };
+        KindOut: {
+            code?: string;
+            name?: string;
+        };
         LiveStatusOut: {
             note?: components["schemas"]["NoteStatusOut"];
             rest_seats?: components["schemas"]["RestSeatsStatusOut"];
@@ -8680,6 +10999,30 @@ export interface components {
             /** @description 标签编码 */
             tags?: string[];
         };
+        MyTicketOut: {
+            /** @description 站点说已整改时，反映人可以说“仍未解决” */
+            can_say_not_fixed?: boolean;
+            /**
+             * Format: date-time
+             * @description 当前的整改期限
+             */
+            deadline_at?: string;
+            id?: number;
+            kind?: string;
+            kind_name?: string;
+            /** Format: date-time */
+            opened_at?: string;
+            /** @description 待处理且已过期限 */
+            overdue?: boolean;
+            /** @description 反映人数（重复反映并入同一问题） */
+            reporters?: number;
+            reports?: components["schemas"]["ProblemReportOut"][];
+            station?: components["schemas"]["TicketStationOut"];
+            /** @description open 待处理 / fixed 已整改待确认 / confirmed 已确认解决 */
+            status?: string;
+            status_name?: string;
+            steps?: components["schemas"]["StepOut"][];
+        };
         NearbyPageOut: {
             /** @description 由近到远 */
             items?: components["schemas"]["NearbyStationOut"][];
@@ -8713,6 +11056,15 @@ export interface components {
             open_now?: boolean;
             /** @description 开放时间，如 周一至周五 08:00–18:00 */
             opening_hours_text?: string;
+            /** @description 户外劳动者反映、尚未整改的“锁门”“无水”问题及持续时间 */
+            warnings?: components["schemas"]["WarningOut"][];
+        };
+        NoteIn: {
+            /**
+             * @description 说明（可选）
+             * @default null
+             */
+            note?: string | null;
         };
         NoteStatusOut: {
             /** @description 距最后一次更新的秒数；从未更新为 null */
@@ -8744,6 +11096,20 @@ export interface components {
             total?: number;
             /** @description 行：周一 … 周日 */
             weekdays?: string[];
+        };
+        PhotoIn: {
+            /**
+             * Format: binary
+             * @description JPEG 或 PNG 照片（wx.uploadFile 的 name 为 photo）
+             */
+            photo: string;
+        };
+        PhotoOut: {
+            /** @description pending 检查中（仅自己可见）/ passed 已通过 / hidden 未通过（仅自己可见） */
+            check_status?: string;
+            id?: number;
+            /** @description 取图地址（带令牌请求） */
+            url?: string;
         };
         PingOut: {
             status?: string;
@@ -8825,6 +11191,35 @@ export interface components {
             open_now?: boolean;
             /** @description 开放时间，如 周一至周五 08:00–18:00 */
             opening_hours_text?: string;
+            /** @description 户外劳动者反映、尚未整改的“锁门”“无水”问题及持续时间 */
+            warnings?: components["schemas"]["WarningOut"][];
+        };
+        ProblemIn: {
+            /**
+             * @description 问题类别（见 GET /api/mp/v1/problem-kinds）
+             * @enum {string}
+             */
+            kind: "locked" | "no_water" | "toilet" | "no_seats" | "dirty" | "first_aid" | "other";
+            /**
+             * @description 用户刚在 wx.requestSubscribeMessage 中同意了 ticket_update 模板：整改或解决时通知一次
+             * @default false
+             */
+            notify?: boolean;
+            /**
+             * @description 补充说明，最多 200 字；经微信内容安全检查
+             * @default null
+             */
+            text?: string | null;
+        };
+        ProblemReportOut: {
+            /** Format: date-time */
+            created_at?: string;
+            id?: number;
+            photos?: components["schemas"]["PhotoOut"][];
+            /** @description 说明；他人只看到检查通过的 */
+            text?: string | null;
+            /** @description none 无 / passed 已通过 / review 待人工审核 */
+            text_status?: string;
         };
         ProgressOut: {
             /** @description 落后的区县：已过季度合计差几场 */
@@ -8850,7 +11245,11 @@ export interface components {
             activities?: number;
             build?: number;
             function?: number;
+            /** @description 暗访与物资：暗访合格率与过期物资 */
+            inspections?: number;
             operation?: number;
+            /** @description 问题整改：每百人次问题数与按期整改率 */
+            problems?: number;
             satisfaction?: number;
             visits?: number;
         };
@@ -8871,7 +11270,7 @@ export interface components {
             };
         };
         QualityRow: {
-            /** @description 最美站点候选：已挂牌、非省级最美站点中排名前 N */
+            /** @description 最美站点候选：已挂牌、非省级最美站点、无逾期问题且近期暗访未不合格的站点中排名前 N */
             candidate?: boolean;
             code?: string;
             components?: components["schemas"]["QualityComponents"];
@@ -8991,6 +11390,10 @@ export interface components {
             quarter?: number;
             totals?: components["schemas"]["ActivityTotalsOut"];
         };
+        RequiredNoteIn: {
+            /** @description 说明 */
+            note: string;
+        };
         RestSeatsStatusOut: {
             /** @description 距最后一次更新的秒数；从未更新为 null */
             age_seconds?: number | null;
@@ -9061,6 +11464,8 @@ export interface components {
             /** @description 站点状态：规划中、已建成、已挂牌 */
             status?: components["schemas"]["CodeName"];
             visits_today?: components["schemas"]["VisitsTodayOut"];
+            /** @description 户外劳动者反映、尚未整改的“锁门”“无水”问题及持续时间 */
+            warnings?: components["schemas"]["WarningOut"][];
             /** @description 主要服务的户外劳动者群体 */
             worker_groups?: components["schemas"]["CodeName"][];
         };
@@ -9097,6 +11502,47 @@ export interface components {
             sign_version?: number;
             /** @description 标牌二维码中的签名地址 */
             url?: string;
+        };
+        SixHasResultIn: {
+            /** @enum {string} */
+            item: "unified_sign" | "reasonable_layout" | "facilities" | "functions" | "management_rules" | "on_map";
+            passed: boolean;
+        };
+        SixHasResultOut: {
+            item?: string;
+            passed?: boolean;
+        };
+        SpotCheckIn: {
+            /** @description 卫生是否整洁 */
+            clean: boolean;
+            /** @default null */
+            note?: string | null;
+            /** @description 是否按公示时间开放 */
+            open_as_posted: boolean;
+            /** @description “六有”逐项结果（六项各一条） */
+            six_has: components["schemas"]["SixHasResultIn"][];
+            /** @description 物资（药品等）是否都在有效期内 */
+            supplies_in_date: boolean;
+            /**
+             * @description 结论：pass 合格 / fail 不合格
+             * @enum {string}
+             */
+            verdict: "pass" | "fail";
+        };
+        SpotCheckOut: {
+            /** Format: date-time */
+            checked_at?: string;
+            clean?: boolean;
+            id?: number;
+            note?: string | null;
+            open_as_posted?: boolean;
+            /** @description 照片张数 */
+            photos?: number;
+            six_has?: components["schemas"]["SixHasResultOut"][];
+            station_code?: string;
+            supplies_in_date?: boolean;
+            /** @enum {string} */
+            verdict?: "pass" | "fail";
         };
         StaffOut: {
             active?: boolean;
@@ -9154,6 +11600,48 @@ export interface components {
             per_page?: number;
             total?: number;
         };
+        StaffTicketOut: {
+            /** Format: date-time */
+            called_back_at?: string | null;
+            /** Format: date-time */
+            confirmed_at?: string | null;
+            /**
+             * Format: date-time
+             * @description 当前的整改期限
+             */
+            deadline_at?: string;
+            district_code?: string;
+            /**
+             * Format: date-time
+             * @description 首次的整改期限（按期整改率以它计）
+             */
+            due_at?: string;
+            /** Format: date-time */
+            fixed_at?: string | null;
+            id?: number;
+            kind?: string;
+            kind_name?: string;
+            /** Format: date-time */
+            opened_at?: string;
+            /** @description 待处理且已过期限 */
+            overdue?: boolean;
+            reopen_count?: number;
+            /** @description 反映人数（重复反映并入同一问题） */
+            reporters?: number;
+            reports?: components["schemas"]["ProblemReportOut"][];
+            station?: components["schemas"]["TicketStationOut"];
+            /** @description open 待处理 / fixed 已整改待确认 / confirmed 已确认解决 */
+            status?: string;
+            status_name?: string;
+            steps?: components["schemas"]["StepOut"][];
+        };
+        StaffTicketPage: {
+            items?: components["schemas"]["StaffTicketOut"][];
+            page?: number;
+            pages?: number;
+            per_page?: number;
+            total?: number;
+        };
         StationDetailOut: {
             /** @description 站点即将开始或正在进行的关爱活动（不含我的领取：见 /activities/{id}） */
             activities?: components["schemas"]["WorkerActivityOut"][];
@@ -9189,6 +11677,8 @@ export interface components {
             /** @description 站点状态：规划中、已建成、已挂牌 */
             status?: components["schemas"]["CodeName"];
             visits_today?: components["schemas"]["VisitsTodayOut"];
+            /** @description 户外劳动者反映、尚未整改的“锁门”“无水”问题及持续时间 */
+            warnings?: components["schemas"]["WarningOut"][];
             /** @description 主要服务的户外劳动者群体 */
             worker_groups?: components["schemas"]["CodeName"][];
         };
@@ -9402,6 +11892,8 @@ export interface components {
             open_now?: boolean;
             /** @description 开放时间，如 周一至周五 08:00–18:00 */
             opening_hours_text?: string;
+            /** @description 户外劳动者反映、尚未整改的“锁门”“无水”问题及持续时间 */
+            warnings?: components["schemas"]["WarningOut"][];
         };
         StatusIn: {
             /** @description 给户外劳动者的简短说明，最多 100 字；null 或空字符串清除 */
@@ -9438,6 +11930,16 @@ export interface components {
             per_page?: number;
             total?: number;
         };
+        StepOut: {
+            /** Format: date-time */
+            at?: string;
+            /** @description worker 反映人 / keeper 站点管理员 / staff 工会 */
+            by?: string;
+            /** @description reported / joined / answered / fixed / confirmed / reopened / not_fixed / called_back */
+            kind?: string;
+            name?: string;
+            note?: string | null;
+        };
         SubmissionOut: {
             district?: components["schemas"]["CodeName"];
             /** Format: date */
@@ -9468,6 +11970,71 @@ export interface components {
             quarter?: number;
             submitted_count?: number;
             year?: number;
+        };
+        SupplyIn: {
+            /**
+             * Format: date
+             * @description 有效期至（北京时间日期）；无有效期为 null
+             * @default null
+             */
+            expires_on?: string | null;
+            /** @description 物资名称，如 急救包、藿香正气水 */
+            name: string;
+            /** @default 1 */
+            quantity?: number;
+            /**
+             * @description 用户刚在 wx.requestSubscribeMessage 中同意了 supply_expiry 模板：到期前按设置的天数提醒一次
+             * @default false
+             */
+            remind?: boolean;
+        };
+        SupplyOut: {
+            /** @description 距过期的天数（已过期为负） */
+            days_left?: number | null;
+            /** Format: date */
+            expires_on?: string | null;
+            id?: number;
+            name?: string;
+            quantity?: number;
+            /** @description 用户刚在 wx.requestSubscribeMessage 中同意了 supply_expiry 模板：到期前按设置的天数提醒一次 */
+            remind?: boolean;
+            /** @description ok 有效 / expiring 即将过期 / expired 已过期 / no_expiry 无有效期 */
+            state?: string;
+            station_code?: string;
+        };
+        SupplyPatch: {
+            /** Format: date */
+            expires_on?: string | null;
+            name?: string;
+            quantity?: number;
+            /** @description 用户刚在 wx.requestSubscribeMessage 中同意了 supply_expiry 模板：到期前按设置的天数提醒一次 */
+            remind?: boolean;
+        };
+        TicketOut: {
+            /**
+             * Format: date-time
+             * @description 当前的整改期限
+             */
+            deadline_at?: string;
+            id?: number;
+            kind?: string;
+            kind_name?: string;
+            /** Format: date-time */
+            opened_at?: string;
+            /** @description 待处理且已过期限 */
+            overdue?: boolean;
+            /** @description 反映人数（重复反映并入同一问题） */
+            reporters?: number;
+            reports?: components["schemas"]["ProblemReportOut"][];
+            station?: components["schemas"]["TicketStationOut"];
+            /** @description open 待处理 / fixed 已整改待确认 / confirmed 已确认解决 */
+            status?: string;
+            status_name?: string;
+            steps?: components["schemas"]["StepOut"][];
+        };
+        TicketStationOut: {
+            code?: string;
+            name?: string;
         };
         TimeRangeSchema: {
             /** @example 18:00 */
@@ -9638,6 +12205,19 @@ export interface components {
             note?: string | null;
             worker_group?: string | null;
             readonly worker_group_name?: string | null;
+        };
+        WarningOut: {
+            /** @description 已持续的分钟数 */
+            age_minutes?: number;
+            /** @description locked 开放时间内锁门 / no_water 没有饮用水 */
+            kind?: string;
+            kind_name?: string;
+            reporters?: number;
+            /**
+             * Format: date-time
+             * @description 首次反映的时间
+             */
+            since?: string;
         };
         WaterStatusOut: {
             /** @description 距最后一次更新的秒数；从未更新为 null */

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -30,6 +30,7 @@ EDIT_FORM = {
     "datum": "gcj02", "build_mode": "co_built", "host_unit": "涪城区环卫所", "opening_hours": "24小时", "status": "built",
 }  # fmt: skip
 INSPECTION_FORM = {f"{item}-result": "pass" for item in ref.codes(ref.SIX_HAS_ITEMS)}
+SPOT_CHECK_FORM = {"open_as_posted": "yes", "supplies_in_date": "yes", "clean": "yes", "verdict": "pass"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ PAGES = [
     Page("POST", f"{S}/edit", EDIT_FORM),
     Page("GET", f"{S}/inspection"),
     Page("POST", f"{S}/inspection", INSPECTION_FORM),
+    Page("GET", f"{S}/spot-check"),
+    Page("POST", f"{S}/spot-check", SPOT_CHECK_FORM),
     Page("POST", f"{S}/plaque", {}, inspected=True),
     Page("POST", f"{S}/demonstration", {"year": "2023"}, PLAQUED),
     Page("POST", f"{S}/demonstration/clear", {}, {**PLAQUED, "demonstration": True, "demonstration_year": 2022}),
@@ -282,6 +285,7 @@ def _this_quarter() -> tuple[int, int]:
     return quarters.quarter_of(clock.today())
 
 
+TICKET_STEP_RULE = "/console/tickets/<int:ticket_id>/<any('confirm', 'reopen', 'call-back'):step>"
 RATING_RULE = "/console/ratings/<int:rating_id>/<any(approve, hide, 'reply-approve', 'reply-hide'):decision>"
 # (method, rule) -> the requests that check it, or the reason it holds no district's data.
 ROUTES: dict[tuple[str, str], list[Check] | str] = {
@@ -350,6 +354,16 @@ ROUTES: dict[tuple[str, str], list[Check] | str] = {
         Check("/console/audit"), Check(f"/console/audit?entity_id={OTHER['code']}"), Check("/console/audit?action=station.update"),
     ],
     ("POST", RATING_RULE): "test_another_districts_rating_is_not_found",
+    ("GET", "/console/tickets"): [
+        Check("/console/tickets"), Check(f"/console/tickets?station={OTHER['code']}"), Check("/console/tickets?overdue=true"),
+    ],
+    ("GET", "/console/follow-up"): [Check("/console/follow-up")],
+    ("GET", "/console/tickets/report.<any('csv', 'xlsx'):fmt>"): [
+        Check("/console/tickets/report.csv"), Check("/console/tickets/report.xlsx"),
+    ],
+    ("GET", "/console/tickets/<int:ticket_id>"): "test_another_districts_ticket_is_not_found",
+    ("GET", "/console/tickets/<int:ticket_id>/photos/<int:photo_id>"): "test_another_districts_ticket_is_not_found",
+    ("POST", TICKET_STEP_RULE): "test_another_districts_ticket_is_not_found",
     ("GET", "/console/login"): "the sign-in form: no data (signed in, it redirects to the dashboard)",
     ("POST", "/console/login"): "signing in: no data",
     ("POST", "/console/logout"): "signing out: no data",
@@ -401,10 +415,51 @@ def other_district(app_ctx, fc_staff):
     fc = Actor(staff=fc_staff)
     after = {"name": OTHER["name"], "host_unit": OTHER["host_unit"]}
     audit.record(fc, "station.update", "station", OTHER["code"], district_code="FC", after=after)
+    _ticket_at(other)
     db.session.commit()
     quarterly.submit(fc, year, quarter)
     db.session.commit()
     return other, own
+
+
+def _ticket_at(station) -> int:
+    """An overdue "no water" ticket at the station, its report with a text and a passed photo."""
+    from app.problems.models import ProblemPhoto, ProblemReport, ProblemTicket
+
+    due = clock.now() - timedelta(hours=1)
+    ticket = ProblemTicket(
+        station_id=station.id, district_code=station.district_code, kind="no_water", opened_at=due - timedelta(hours=24),
+        due_at=due, deadline_at=due,
+    )  # fmt: skip
+    db.session.add(ticket)
+    db.session.flush()
+    report = ProblemReport(ticket_id=ticket.id, worker_id=WorkerFactory().id, text=OTHER["comment"], text_status="passed", opened=True)
+    db.session.add(report)
+    db.session.flush()
+    db.session.add(
+        ProblemPhoto(report_id=report.id, file_key=f"problems/x/{ticket.id}.jpg", content_type="image/jpeg", size=1, check_status="passed")
+    )
+    db.session.commit()
+    return ticket.id
+
+
+def test_another_districts_ticket_is_not_found(app, yx_staff, fc_staff):
+    from app.problems.models import ProblemPhoto, ProblemTicket, TicketStep
+
+    station = StationFactory()
+    ticket_id = _ticket_at(station)
+    photo_id = db.session.scalar(sa.select(ProblemPhoto.id))
+    console = console_as(app, yx_staff)
+    before = observable(station.code), db.session.scalar(sa.select(sa.func.count()).select_from(TicketStep))
+    assert console.get(f"/console/tickets/{ticket_id}").status_code == 404
+    assert console.get(f"/console/tickets/{ticket_id}/photos/{photo_id}").status_code == 404
+    for step in ("confirm", "reopen", "call-back"):
+        r = console.post(f"/console/tickets/{ticket_id}/{step}", {"note": "越权"})
+        assert ("error", "未找到该问题反映") in flashes(console.follow(r).text) or r.status_code == 404
+    assert (observable(station.code), db.session.scalar(sa.select(sa.func.count()).select_from(TicketStep))) == before
+    db.session.expire_all()
+    assert db.session.get(ProblemTicket, ticket_id).called_back_at is None
+    assert console_as(app, fc_staff).get(f"/console/tickets/{ticket_id}").status_code == 200
 
 
 ECHOES = re.compile(r'(value|href)="[^"]*"')

@@ -87,10 +87,26 @@ def store(files_app) -> LocalFileStore:
 def test_allowed_files_are_stored_under_a_new_key(store, kind, make, content_type):
     data = make()
     stored = files.save_upload(data, kind=kind, prefix="tests")
-    assert (stored.content_type, stored.size) == (content_type, len(data))
+    kept = files.strip_metadata(data, content_type) if kind == "photo" else data  # photos are re-encoded bare
+    assert (stored.content_type, stored.size) == (content_type, len(kept))
     today = clock.today()
     assert re.fullmatch(rf"tests/{today:%Y}/{today:%m}/[0-9a-f]{{32}}\.(pdf|docx|doc|jpg|png)", stored.key)
-    assert store.get(stored.key) == data
+    assert store.get(stored.key) == kept
+
+
+def test_a_photo_is_stored_without_its_metadata(store):
+    """EXIF (the phone, where and when: GPS) goes; the picture stays, turned upright."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x0112] = 6  # rotated: stored sideways
+    exif[0x8825] = {1: "N", 2: (31.0, 27.0, 24.0), 3: "E", 4: (104.0, 44.0, 46.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), "red").save(out, format="JPEG", exif=exif)
+    stored = files.save_upload(out.getvalue(), kind="photo", prefix="tests")
+    with Image.open(io.BytesIO(store.get(stored.key))) as kept:
+        assert not kept.getexif() and kept.size == (20, 40)
 
 
 @pytest.mark.parametrize(

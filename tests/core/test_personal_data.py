@@ -9,6 +9,13 @@ import pytest
 from app.core import personal_data
 
 
+@pytest.fixture(autouse=True)
+def only_these_holders(monkeypatch):
+    """The areas' own holders (app/<area>/personal_data.py) need a database: these tests see
+    only the holders they register."""
+    monkeypatch.setattr(personal_data, "_HOLDERS", {})
+
+
 @pytest.fixture
 def two_holders():
     stored = {"notes": {7: ["a", "b"]}, "photos": {7: ["p.jpg"]}}

@@ -86,8 +86,18 @@ def test_the_demo_has_90_days_of_believable_visits_that_the_rollups_agree_with_a
     assert verify.exit_code == 0, verify.output
     assert "一致" in verify.output
 
+    # The problem loop: an overdue ticket, a "locked" one still open, a station flagged by spot checks.
+    from app.accounts.actor import CLI_ACTOR
+    from app.problems import queue as problem_queue
+    from app.problems.models import ProblemTicket
+    from app.spot_checks import service as spot_checks
+
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProblemTicket)) == 5
+    with time_machine.travel(NOW, tick=False):  # as the demo was seeded
+        assert problem_queue.overdue_count(CLI_ACTOR) == 1 and len(spot_checks.flagged(CLI_ACTOR)) == 1
+
     # Seeding again adds nothing.
-    counted = (CheckIn, Rating, StatusUpdate, Worker, Investment)
+    counted = (CheckIn, Rating, StatusUpdate, Worker, Investment, ProblemTicket)
     counts = [db.session.scalar(sa.select(sa.func.count()).select_from(model)) for model in counted]
     assert "0 visits scanned, 0 walk-ins, 0 ratings" in _seed(app, wx)
     assert [db.session.scalar(sa.select(sa.func.count()).select_from(model)) for model in counted] == counts

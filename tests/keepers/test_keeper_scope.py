@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -49,6 +50,42 @@ def a_published_comment(station: Station, binding: StationKeeper) -> dict:
     db.session.add(rating)
     db.session.commit()
     return {"rating_id": rating.id}
+
+
+def a_ticket(station: Station, binding: StationKeeper) -> dict:
+    """A worker's open "no water" ticket at the station, with a photo WeChat passed."""
+    import io
+
+    from PIL import Image
+
+    from app.core import files
+    from app.problems.models import ProblemPhoto, ProblemReport, ProblemTicket
+
+    due = clock.now() + timedelta(hours=24)
+    ticket = ProblemTicket(station_id=station.id, district_code=station.district_code, kind="no_water", due_at=due, deadline_at=due)
+    db.session.add(ticket)
+    db.session.flush()
+    report = ProblemReport(ticket_id=ticket.id, worker_id=WorkerFactory().id, opened=True)
+    db.session.add(report)
+    db.session.flush()
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(image, format="JPEG")
+    stored = files.save_upload(image.getvalue(), kind="photo", prefix="problems")
+    photo = ProblemPhoto(
+        report_id=report.id, file_key=stored.key, content_type=stored.content_type, size=stored.size, check_status="passed"
+    )
+    db.session.add(photo)
+    db.session.commit()
+    return {"ticket_id": ticket.id, "photo_id": photo.id}
+
+
+def a_supply(station: Station, binding: StationKeeper) -> dict:
+    from app.supplies.models import Supply
+
+    supply = Supply(station_id=station.id, name="急救包")
+    db.session.add(supply)
+    db.session.commit()
+    return {"supply_id": supply.id}
 
 
 @dataclass(frozen=True)
@@ -99,6 +136,13 @@ KEEPER_ENDPOINTS = [
         {"count": 5},
         activity_world.a_count_here,
     ),
+    KeeperEndpoint("POST", f"{KEEPER}/<code>/tickets/<int:ticket_id>/answer", 200, {"note": "正在处理"}, a_ticket),
+    KeeperEndpoint("POST", f"{KEEPER}/<code>/tickets/<int:ticket_id>/fixed", 200, {}, a_ticket),
+    KeeperEndpoint("GET", f"{KEEPER}/<code>/tickets/<int:ticket_id>/photos/<int:photo_id>", 200, None, a_ticket),
+    KeeperEndpoint("GET", f"{KEEPER}/<code>/supplies", 200),
+    KeeperEndpoint("POST", f"{KEEPER}/<code>/supplies", 201, {"name": "藿香正气水"}),
+    KeeperEndpoint("PATCH", f"{KEEPER}/<code>/supplies/<int:supply_id>", 200, {"quantity": 3}, a_supply),
+    KeeperEndpoint("DELETE", f"{KEEPER}/<code>/supplies/<int:supply_id>", 204, None, a_supply),
 ]
 every_endpoint = pytest.mark.parametrize("endpoint", KEEPER_ENDPOINTS, ids=str)
 

@@ -129,8 +129,10 @@ def test_components_and_ranking(fc_api, stations):
     assert a["details"]["rating_adjusted"] == pytest.approx(4.88) and a["components"]["satisfaction"] == pytest.approx(97.0)
     assert b["details"]["rating_adjusted"] == pytest.approx(4.03) and b["components"]["satisfaction"] == pytest.approx(75.8)
     assert c["details"]["ratings"] == 0 and c["components"]["satisfaction"] == pytest.approx(90.9)  # the district mean
-    # total with the default weights 20/20/15/25/20, and 10 for activities (none held here: 0)
-    assert (a["score"], b["score"], c["score"]) == (pytest.approx(87.3), pytest.approx(42.6), pytest.approx(40.4))
+    # problems and inspections: no ticket, spot check or supply here, so 100 each (tests/problems/test_quality_loop.py)
+    assert all(r["components"]["problems"] == r["components"]["inspections"] == 100.0 for r in (a, b, c))
+    # total with the default weights 20/20/15/25/20, 10 for activities (none held here: 0), 15/10 for problems/inspections
+    assert (a["score"], b["score"], c["score"]) == (pytest.approx(89.7), pytest.approx(53.2), pytest.approx(51.4))
 
 
 def test_candidates_are_top_plaqued_stations_not_yet_provincial_best(fc_api, city_api, stations):
@@ -151,7 +153,11 @@ def test_a_station_alone_in_its_district_is_compared_with_itself(city_api, stati
 
 
 def test_weights_come_from_configuration(app, fc_api, stations, monkeypatch):
-    monkeypatch.setitem(app.config, "QUALITY_WEIGHTS", {"build": 0, "operation": 0, "function": 0, "visits": 0, "satisfaction": 1})
+    monkeypatch.setitem(
+        app.config,
+        "QUALITY_WEIGHTS",
+        {"build": 0, "operation": 0, "function": 0, "visits": 0, "satisfaction": 1, "problems": 0, "inspections": 0},
+    )
     result = ranked(fc_api)
     assert result["weights"]["satisfaction"] == 1.0
     assert [r["code"] for r in result["stations"]] == ["FC0001", "FC0003", "FC0002"]
@@ -162,8 +168,10 @@ def test_weights_from_the_environment():
     from config.settings import load_config
 
     settings = load_config("testing", environ={"YIZHAN_QUALITY_WEIGHTS": '{"visits": 50, "satisfaction": 0}', "YIZHAN_QUALITY_TOP_N": "3"})
-    defaults = {"build": 20, "operation": 20, "function": 15, "activities": 10}
-    assert settings["QUALITY_WEIGHTS"] == {**defaults, "visits": 50.0, "satisfaction": 0.0}
+    assert settings["QUALITY_WEIGHTS"] == {
+        "build": 20, "operation": 20, "function": 15, "visits": 50.0, "satisfaction": 0.0,
+        "activities": 10, "problems": 15, "inspections": 10,
+    }  # fmt: skip
     assert settings["QUALITY_TOP_N"] == 3
     from config.settings import ConfigError
 
@@ -185,7 +193,7 @@ def test_csv_and_xlsx_exports(city_api, stations):
     assert "A1:" in " ".join(str(m) for m in sheet.merged_cells.ranges)
     assert "涪城区" in sheet["A1"].value and "2025-06-01" in sheet["A1"].value
     assert sheet.cell(2, 5).value == "综合得分"
-    assert sheet.cell(3, 2).value == "FC0001" and sheet.cell(3, 5).value == pytest.approx(87.3)
+    assert sheet.cell(3, 2).value == "FC0001" and sheet.cell(3, 5).value == pytest.approx(89.7)
     assert isinstance(sheet.cell(3, 5).value, float) and sheet.cell(3, 1).value == 1
     assert sheet["A1"].font.name == "宋体"
 
@@ -229,7 +237,7 @@ def test_query_count_does_not_grow_with_stations(app_ctx):
 
     few = queries_for(2)
     many = queries_for(40)
-    assert many == few <= 10
+    assert many == few <= 15  # one per source: the five themes, tickets, spot checks, supplies, exclusions
 
 
 def test_cli_ranks_and_exports(app, stations, tmp_path):

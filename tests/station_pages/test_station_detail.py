@@ -102,6 +102,7 @@ def test_detail_body(worker_api, station):
         "visits_today": {"date": "2026-03-04", "scan": 0, "manual": 0, "total": 0},
         "rating": {"average": None, "count": 0},
         "activities": [],
+        "warnings": [],
     }
     assert "王师傅" not in r.get_data(as_text=True) and "13800000000" not in r.get_data(as_text=True)
 

@@ -126,8 +126,16 @@ function call(method, path, options = {}) {
 
 /** @param {string} method @param {string} path @param {{query?: any, body?: any, headers?: Record<string, string>}} options */
 async function exchange(method, path, options) {
-  const attempt = async (/** @type {string} */ bearer) =>
-    send({ method, path, query: options.query, body: options.body, headers: { ...(options.headers || {}), Authorization: `Bearer ${bearer}` } })
+  return signedIn((bearer) =>
+    send({ method, path, query: options.query, body: options.body, headers: { ...(options.headers || {}), Authorization: `Bearer ${bearer}` } }),
+  )
+}
+
+/**
+ * `attempt(bearer)` with the kept token, renewed once on a 401: the answer's body, or an ApiError.
+ * @param {(bearer: string) => Promise<{statusCode: number, data: any, header: Record<string, string>}>} attempt
+ */
+async function signedIn(attempt) {
   let res = await attempt(await token())
   if (res.statusCode === 401) {
     wx.removeStorageSync(TOKEN_KEY)
@@ -135,6 +143,35 @@ async function exchange(method, path, options) {
   }
   if (res.statusCode >= 200 && res.statusCode < 300) return res.data
   throw errorOf(res)
+}
+
+/**
+ * A photo from wx.chooseMedia, sent with wx.uploadFile (multipart, field "photo"); the answer's
+ * body parsed, or an ApiError. A 401 renews the token once, as `call` does.
+ * @param {string} path @param {string} filePath @returns {Promise<any>}
+ */
+function upload(path, filePath) {
+  return signedIn((bearer) =>
+    new Promise((resolve, reject) => {
+      wx.uploadFile({
+        url: config.baseUrl + config.apiPrefix + path,
+        filePath,
+        name: 'photo',
+        header: { Authorization: `Bearer ${bearer}` },
+        timeout: config.timeoutMs,
+        success: (res) => {
+          let data = res.data
+          try {
+            data = JSON.parse(/** @type {string} */ (res.data))
+          } catch (_) {
+            // not JSON: errorOf gives the generic message
+          }
+          resolve({ statusCode: res.statusCode, data, header: {} })
+        },
+        fail: () => reject(new ApiError({ code: 'network', message: NETWORK_MESSAGE, network: true })),
+      })
+    }),
+  )
 }
 
 /** A key that makes a retried check-in the same check-in (Idempotency-Key). */
@@ -211,6 +248,31 @@ module.exports = {
   handOut: (code, voucher) => call('POST', `/keeper/stations/${enc(code)}/handouts`, { body: { voucher } }),
   /** @param {string} code @param {number} id @param {S['CountIn']} body @returns {Promise<S['CountEntryOut']>} */
   recordActivityCount: (code, id, body) => call('POST', `/keeper/stations/${enc(code)}/activities/${id}/counts`, { body }),
+  /** @returns {Promise<Array<S['KindOut']>>} */
+  problemKinds: () => call('GET', '/problem-kinds'),
+  /** @param {string} code @param {S['ProblemIn']} body @returns {Promise<S['MyTicketOut']>} */
+  reportProblem: (code, body) => call('POST', `/stations/${enc(code)}/problems`, { body }),
+  /** @param {number} ticketId @param {string} filePath @returns {Promise<S['MyTicketOut']>} */
+  uploadProblemPhoto: (ticketId, filePath) => upload(`/tickets/${ticketId}/photos`, filePath),
+  /** @returns {Promise<Array<S['MyTicketOut']>>} */
+  myTickets: () => call('GET', '/tickets'),
+  /** @param {number} ticketId @returns {Promise<S['MyTicketOut']>} */
+  myTicket: (ticketId) => call('GET', `/tickets/${ticketId}`),
+  /** @param {number} ticketId @param {string} [note] @returns {Promise<S['MyTicketOut']>} */
+  stillNotFixed: (ticketId, note) => call('POST', `/tickets/${ticketId}/not-fixed`, { body: { note: note || null } }),
+  /** @returns {Promise<Array<S['TicketOut']>>} */
+  keeperTickets: () => call('GET', '/keeper/tickets'),
+  /** @param {string} code @param {number} ticketId @param {string} note @returns {Promise<S['TicketOut']>} */
+  answerTicket: (code, ticketId, note) => call('POST', `/keeper/stations/${enc(code)}/tickets/${ticketId}/answer`, { body: { note } }),
+  /** @param {string} code @param {number} ticketId @param {string} [note] @returns {Promise<S['TicketOut']>} */
+  markFixed: (code, ticketId, note) => call('POST', `/keeper/stations/${enc(code)}/tickets/${ticketId}/fixed`, { body: { note: note || null } }),
+  /** @param {string} code @returns {Promise<Array<S['SupplyOut']>>} */
+  supplies: (code) => call('GET', `/keeper/stations/${enc(code)}/supplies`),
+  /** @param {string} code @param {S['SupplyIn']} body @returns {Promise<S['SupplyOut']>} */
+  addSupply: (code, body) => call('POST', `/keeper/stations/${enc(code)}/supplies`, { body }),
+  /** @param {string} code @param {number} supplyId @returns {Promise<any>} */
+  removeSupply: (code, supplyId) => call('DELETE', `/keeper/stations/${enc(code)}/supplies/${supplyId}`),
+
   /** @param {string} code @param {number} ratingId @param {string} text @returns {Promise<S['ReplyOut']>} */
   reply: (code, ratingId, text) => call('POST', `/keeper/stations/${enc(code)}/ratings/${ratingId}/reply`, { body: { text } }),
 }

@@ -64,4 +64,19 @@ function statusRows(live) {
   return rows
 }
 
-module.exports = { age, distance, statusRows, seatsText, chinaTime, chinaDate, WATER, TOILET, STATION }
+/**
+ * Workers' open "locked" / "no water" reports, as a station shows them beside the keeper's status.
+ * @param {Array<{kind_name: string, age_minutes: number, reporters: number}>} [warnings]
+ */
+function warningLines(warnings) {
+  return (warnings || []).map((w) => `${w.reporters} 人反映${w.kind_name}，已持续 ${lasting(w.age_minutes)}`)
+}
+
+/** @param {number} minutes */
+function lasting(minutes) {
+  if (minutes < 60) return `${Math.max(1, minutes)} 分钟`
+  if (minutes < 1440) return `${Math.floor(minutes / 60)} 小时`
+  return `${Math.floor(minutes / 1440)} 天`
+}
+
+module.exports = { age, distance, statusRows, seatsText, chinaTime, chinaDate, warningLines, WATER, TOILET, STATION }

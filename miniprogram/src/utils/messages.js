@@ -97,6 +97,21 @@ const ACTIVITY = {
   station_not_found: '没有找到这个站点，或不是您管理的站点',
 }
 
+/** Problem reports (the worker's side and the keeper's). @type {Record<string, string>} */
+const PROBLEM = {
+  problem_text_rejected: '说明里有不合适的内容，没有提交。请改一改再提交',
+  problem_photos_full: '每条反映最多 3 张照片',
+  file_too_large: '照片太大了，请换一张',
+  unsupported_file_type: '只能上传 JPEG 或 PNG 照片',
+  ticket_not_found: '没有找到这条反映',
+  ticket_status_conflict: '这条反映的状态已经变了，请刷新',
+  station_not_found: '没有找到这个站点',
+  supply_not_found: '没有找到这项物资',
+  not_a_keeper: '您还不是（或已不再是）站点管理员',
+  rate_limited: '反映太频繁了，请稍后再试',
+  validation_error: '填写的内容有误，请检查后再提交',
+}
+
 /** A short sentence for any failed call. @param {any} error @param {Record<string, string>} [table] */
 function messageFor(error, table = {}) {
   if (error && error.network) return '网络不通，请检查网络后点“重试”'
@@ -104,4 +119,4 @@ function messageFor(error, table = {}) {
   return (error && error.message) || '没有成功，请稍后再试'
 }
 
-module.exports = { CHECKIN, RATING, KEEPER, ACTIVITY, checkInOutcome, messageFor, waitText }
+module.exports = { CHECKIN, RATING, KEEPER, ACTIVITY, PROBLEM, checkInOutcome, messageFor, waitText }

@@ -42,6 +42,9 @@ Component({
     openPrivacy() {
       wx.navigateTo({ url: '/pages/privacy/index' })
     },
+    openReports() {
+      wx.navigateTo({ url: '/pages/reports/index' })
+    },
     openKeeper() {
       wx.navigateTo({ url: '/keeper/pages/home/index' })
     },

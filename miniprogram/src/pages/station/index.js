@@ -3,6 +3,7 @@
 const api = require('../../utils/api')
 const { fromQuery, pageForScan } = require('../../utils/entry')
 const { currentLocation } = require('../../utils/location')
+const { warningLines } = require('../../utils/format')
 const { checkInOutcome, messageFor } = require('../../utils/messages')
 
 /** @typedef {NonNullable<import('../../../typings/api').components['schemas']['CheckInIn']['services']>[number]} Service */
@@ -25,6 +26,7 @@ function view(s) {
     openText: s.open_now ? '现在开放' : '现在不开放',
     amenityText: (s.amenities || []).map((/** @type {any} */ a) => a.name).join('、') + (s.amenities_other ? `、${s.amenities_other}` : '') || '暂无',
     ratingText: s.rating && s.rating.count ? `${s.rating.average} 分（${s.rating.count} 人评价）` : '还没有人评价',
+    warningLines: warningLines(s.warnings),
   }
 }
 
@@ -120,6 +122,9 @@ Component({
     navigate() {
       const s = this.data.station
       wx.openLocation({ latitude: s.lat, longitude: s.lng, name: s.name, address: s.address, scale: 17 })
+    },
+    reportProblem() {
+      wx.navigateTo({ url: `/pages/report/index?code=${encodeURIComponent(this.data.station.code)}` })
     },
     goNearby() {
       wx.switchTab({ url: '/pages/nearby/index' })
