@@ -134,3 +134,10 @@ WECHAT_UNAVAILABLE = register("wechat_unavailable", 503, "微信服务暂时不�
 WECHAT_USER_BLOCKED = register("wechat_user_blocked", 403, "该微信账号存在风险，暂时无法使用")
 YEAR_IN_FUTURE = register("year_in_future", 422, "该年度尚未开始")
 YEAR_OUT_OF_RANGE = register("year_out_of_range", 422, "年度超出范围")
+
+# --- privacy (issue 19, app/privacy) ----------------------------------------------------------
+PRIVACY_CONSENT_REQUIRED = register(
+    "privacy_consent_required", 403, "请先阅读并同意《用户隐私保护指引》（details.feature 给出所需授权：location 位置、photos 照片）"
+)
+PRIVACY_NOTICE_OUTDATED = register("privacy_notice_outdated", 409, "隐私保护指引已更新，请阅读最新版本后再同意")
+PRIVACY_FEATURE_UNKNOWN = register("privacy_feature_unknown", 422, "未知的授权项")

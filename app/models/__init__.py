@@ -14,6 +14,7 @@ from app.reference.models import (
     SixHasItem,
     WorkerGroup,
 )
+from app.privacy.models import Consent, Notice
 from app.registry.models import Inspection, Station
 from app.reports.models import Investment, QuarterlySubmission
 from app.visits.models import CheckIn, IdempotencyRecord, Rating
@@ -32,6 +33,7 @@ __all__ = [
     "CareActivityKind",
     "CheckIn",
     "CityPlan",
+    "Consent",
     "DemonstrationTarget",
     "District",
     "HostType",
@@ -39,6 +41,7 @@ __all__ = [
     "Inspection",
     "Investment",
     "KeeperCode",
+    "Notice",
     "QuarterlySubmission",
     "Rating",
     "SixHasItem",
