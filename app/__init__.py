@@ -96,7 +96,11 @@ def _init_extensions(app: APIFlask) -> None:
 
 
 def _init_core(app: APIFlask) -> None:
-    """The shared foundations in app/core: the job queue (and its CLI), the file store."""
+    """The shared foundations in app/core: the job queue (and its CLI), the file store, the
+    registry of personal data (every area's declaration imported now, before any request)."""
+    import sys
+
+    from app.core import personal_data
     from app.core.files import files
     from app.core.jobs import queue
     from app.core.jobs.cli import jobs_cli
@@ -105,6 +109,7 @@ def _init_core(app: APIFlask) -> None:
     queue.init_app(app)
     app.cli.add_command(jobs_cli)
     files.init_app(app)
+    personal_data.load_holders(sys.modules[__name__])
 
 
 def _include_name(name, type_, parent_names) -> bool:
