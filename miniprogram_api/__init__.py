@@ -11,7 +11,7 @@ MP_PREFIX = "/api/mp/v1"
 
 
 def register_miniprogram_api(app: APIFlask) -> None:
-    from miniprogram_api.views import checkins, keeper, keeper_summary, ping, ratings, session, stations, walkins
+    from miniprogram_api.views import checkins, keeper, keeper_summary, ping, privacy, ratings, session, stations, walkins
 
-    for module in (ping, session, stations, checkins, ratings, keeper, walkins, keeper_summary):
+    for module in (ping, session, stations, checkins, ratings, keeper, walkins, keeper_summary, privacy):
         app.register_blueprint(module.bp, url_prefix=MP_PREFIX)

@@ -10,6 +10,7 @@ from app.api.views import (
     auth,
     investments,
     keepers,
+    privacy,
     ratings,
     reference,
     reports_quarterly,
@@ -23,7 +24,7 @@ STAFF_PREFIX = "/api/staff/v1"
 
 
 def register_api(app: APIFlask) -> None:
-    for module in (auth, stations, signs, reference, audit, ratings, keepers, reports_visits, reports_quarterly, investments):
+    for module in (auth, stations, signs, reference, audit, ratings, keepers, reports_visits, reports_quarterly, investments, privacy):
         app.register_blueprint(module.bp, url_prefix=STAFF_PREFIX)
     app.register_blueprint(health.bp)
 

@@ -4,6 +4,7 @@ from app.accounts.audit_models import AuditEntry
 from app.accounts.staff_models import StaffAccount
 from app.accounts.worker_models import Worker
 from app.keepers.models import KeeperCode, StationKeeper, StationStatus, StatusUpdate
+from app.privacy.models import Consent, Notice, RetentionRun
 from app.reference.models import (
     BuildMode,
     CareActivityKind,
@@ -14,7 +15,6 @@ from app.reference.models import (
     SixHasItem,
     WorkerGroup,
 )
-from app.privacy.models import Consent, Notice
 from app.registry.models import Inspection, Station
 from app.reports.models import Investment, QuarterlySubmission
 from app.visits.models import CheckIn, IdempotencyRecord, Rating
@@ -44,6 +44,7 @@ __all__ = [
     "Notice",
     "QuarterlySubmission",
     "Rating",
+    "RetentionRun",
     "SixHasItem",
     "StaffAccount",
     "Station",

@@ -70,7 +70,9 @@ def give(worker_id: int, version: int, features: list[str]) -> ConsentState:
         )
     unknown = sorted(set(features) - set(FEATURES))
     if unknown:
-        raise InvalidInput("未知的授权项", code=error_codes.PRIVACY_FEATURE_UNKNOWN, details={"features": [f"未知的授权项：{'、'.join(unknown)}"]})
+        raise InvalidInput(
+            "未知的授权项", code=error_codes.PRIVACY_FEATURE_UNKNOWN, details={"features": [f"未知的授权项：{'、'.join(unknown)}"]}
+        )
     now = clock.now()
     this_version = db.session.scalars(sa.select(Consent).where(Consent.worker_id == worker_id, Consent.notice_version == latest)).all()
     held = {c.feature for c in this_version if c.withdrawn_at is None}
@@ -104,9 +106,9 @@ def require_consent(worker_id: int, feature: str) -> None:
         raise ValueError(f"unknown privacy feature {feature!r}")
     latest = sa.select(sa.func.max(Notice.version)).scalar_subquery()
     held = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Consent).where(
-            Consent.worker_id == worker_id, Consent.feature == feature, Consent.withdrawn_at.is_(None), Consent.notice_version == latest
-        )
+        sa.select(sa.func.count())
+        .select_from(Consent)
+        .where(Consent.worker_id == worker_id, Consent.feature == feature, Consent.withdrawn_at.is_(None), Consent.notice_version == latest)
     )
     if not held:
         raise Forbidden(

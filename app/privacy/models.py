@@ -42,3 +42,15 @@ class Notice(Base):
     title: Mapped[str] = mapped_column(sa.String(100))
     sections: Mapped[list] = mapped_column(JSONType)  # [{"heading": …, "text": …}]
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RetentionRun(Base):
+    """One run of the retention job: what it removed or anonymised, by holder (README "Privacy").
+    Counts only: nothing in it names anyone."""
+
+    __tablename__ = "privacy_retention_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime]
+    removed: Mapped[dict] = mapped_column(JSONType)  # holder name → rows changed

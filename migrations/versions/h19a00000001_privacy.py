@@ -84,6 +84,14 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_privacy_consents')),
     )
     op.create_index('ix_privacy_consents_worker_feature', 'privacy_consents', ['worker_id', 'feature', 'notice_version'])
+    op.create_table(
+        'privacy_retention_runs',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('finished_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('removed', sa.dialects.postgresql.JSONB(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_privacy_retention_runs')),
+    )
     op.add_column('workers', sa.Column('anonymised_at', sa.DateTime(timezone=True), nullable=True))
     notices = sa.table('privacy_notices', sa.column('version'), sa.column('title'), sa.column('sections', sa.dialects.postgresql.JSONB()),
                        sa.column('published_at', sa.DateTime(timezone=True)))
@@ -102,4 +110,5 @@ def downgrade():
     op.drop_column('workers', 'anonymised_at')
     op.drop_index('ix_privacy_consents_worker_feature', table_name='privacy_consents')
     op.drop_table('privacy_consents')
+    op.drop_table('privacy_retention_runs')
     op.drop_table('privacy_notices')
