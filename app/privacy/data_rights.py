@@ -10,7 +10,7 @@ from app.privacy import erasure
 
 def export(worker_id: int) -> dict:
     """Everything the product stores about the worker, by holder, as JSON."""
-    return {"exported_at": clock.now().isoformat(), "data": personal_data.export_all(worker_id)}
+    return {"exported_at": clock.now(), "data": personal_data.export_all(worker_id)}
 
 
 def close_account(worker_id: int) -> dict[str, int]:
