@@ -11,13 +11,13 @@ from app.accounts.worker_models import Worker
 from app.core import wechat_events
 from app.extensions import db
 from app.visits.models import CheckIn, Rating
-from tests.privacy.world import COMMENT, MP, clock, make_world, reports, traces  # noqa: F401
+from tests.privacy.world import COMMENT, MP, make_world, reports, traces
 
 pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture
-def world(client, clock, app_ctx):  # noqa: F811
+def world(client, clock, app_ctx):
     return make_world(client, clock)
 
 

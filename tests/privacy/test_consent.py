@@ -46,7 +46,7 @@ def test_the_notice_is_served_to_anyone(anon_api, app_ctx):
 
 
 def test_a_located_check_in_needs_consent_and_an_unlocated_one_does_not(newcomer):
-    worker, api = newcomer
+    _, api = newcomer
     station = StationFactory(opening_hours=ALWAYS)
     assert api.get(f"{MP}/me/consent").get_json() == {
         "notice_version": 1,

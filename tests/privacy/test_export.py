@@ -7,11 +7,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from tests.privacy.world import MP, clock, make_world  # noqa: F401
+from tests.privacy.world import MP, make_world
 
 
 @pytest.fixture
-def world(client, clock, app_ctx):  # noqa: F811
+def world(client, clock, app_ctx):
     return make_world(client, clock)
 
 

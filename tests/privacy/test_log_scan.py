@@ -106,7 +106,8 @@ def test_the_app_in_process_logs_no_personal_data(client, app_ctx, wx, every_log
     api.post(f"/api/mp/v1/checkins/{visit.get_json()['id']}/rating", json={"score": 3, "comment": COMMENT})
     api.get("/api/mp/v1/me/data")
     # A database error whose text quotes the openid (a second worker with the same openid).
-    logging.getLogger("app.test").exception("while testing", exc_info=ValueError(f"Key (openid)=({OPENID}) already exists; phone {KEEPER_PHONE}"))
+    error = ValueError(f"Key (openid)=({OPENID}) already exists; phone {KEEPER_PHONE}")
+    logging.getLogger("app.test").exception("while testing", exc_info=error)
     logging.getLogger("app.test").warning("token=%s openid=%s", api.token, OPENID)
     api.delete("/api/mp/v1/me")
     text = every_log_line.getvalue()

@@ -12,15 +12,16 @@ import sqlalchemy as sa
 from app.accounts.audit_models import AuditEntry
 from app.accounts.worker_models import Worker
 from app.core import jobs
+from app.core.clock import CHINA_TZ
 from app.extensions import db
 from app.privacy import retention
 from app.visits.models import CheckIn, Rating
 from tests.assertions import assert_error
-from tests.privacy.world import COMMENT, STAFF, china, clock, make_world, reports  # noqa: F401
+from tests.privacy.world import COMMENT, STAFF, make_world, reports
 
 
 @pytest.fixture
-def world(client, clock, app_ctx, app, monkeypatch):  # noqa: F811
+def world(client, clock, app_ctx, app, monkeypatch):
     monkeypatch.setitem(app.config, "PRIVACY_RETENTION_BATCH", 2)  # several batches even here
     return make_world(client, clock)
 
@@ -28,7 +29,7 @@ def world(client, clock, app_ctx, app, monkeypatch):  # noqa: F811
 def linked(worker) -> list:
     """The worker's visits, as local days."""
     query = sa.select(CheckIn.checked_in_at).where(CheckIn.worker_id == worker.id).order_by(CheckIn.checked_in_at)
-    return [t.astimezone(china(2026, 1, 1).tzinfo).date().isoformat() for t in db.session.scalars(query)]
+    return [t.astimezone(CHINA_TZ).date().isoformat() for t in db.session.scalars(query)]
 
 
 def stand_ins() -> list[Worker]:
@@ -67,7 +68,9 @@ def test_links_past_the_period_go_where_cutting_cannot_change_a_count(world, cit
 def test_comments_and_audit_entries_past_their_period_go_and_nothing_else(world, city_api, clock):
     now = clock.now
     entries = {
-        age: AuditEntry(actor_label="cli", action="test.entry", entity_type="station", entity_id=str(age), occurred_at=now - timedelta(days=age))
+        age: AuditEntry(
+            actor_label="cli", action="test.entry", entity_type="station", entity_id=str(age), occurred_at=now - timedelta(days=age)
+        )
         for age in (3 * 365 + 1, 3 * 365 - 1, 10)
     }
     db.session.add_all(entries.values())

@@ -57,12 +57,15 @@ def push(push_app, fake_wechat):
     fake.reset()
 
 
+_live = Consent.withdrawn_at.is_(None)
+
+
 def state(app, worker_id: int) -> dict:
     with app.app_context():
         try:
             return {
                 "worker": db.session.get(Worker, worker_id) is not None,
-                "live": sorted(db.session.scalars(sa.select(Consent.feature).where(Consent.worker_id == worker_id, Consent.withdrawn_at.is_(None)))),
+                "live": sorted(db.session.scalars(sa.select(Consent.feature).where(Consent.worker_id == worker_id, _live))),
                 "distances": list(db.session.scalars(sa.select(CheckIn.distance_m).where(CheckIn.worker_id == worker_id))),
             }
         finally:
@@ -76,7 +79,8 @@ def test_a_location_revocation_withdraws_the_grant_and_forgets_the_distances(pus
     with app.app_context():
         with pytest.raises(Forbidden):
             consents.require_consent(worker_id, "location")
-        assert db.session.scalar(sa.select(Consent.withdrawn_by).where(Consent.worker_id == worker_id, Consent.feature == "location")) == "wechat"
+        by = db.session.scalar(sa.select(Consent.withdrawn_by).where(Consent.worker_id == worker_id, Consent.feature == "location"))
+        assert by == "wechat"
         db.session.remove()
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import pytest
 import sqlalchemy as sa
 
 from app.core import clock as app_clock
@@ -33,13 +32,6 @@ class Clock:
 
     def at(self, moment: datetime) -> None:
         self.now = moment
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    c = Clock(china(2026, 6, 1, 10, 0))
-    monkeypatch.setattr(app_clock, "now", lambda: c.now)
-    return c
 
 
 @dataclass
@@ -167,7 +159,8 @@ def traces(openid: str, worker_id: int) -> list[tuple[str, str]]:
         if (table, column) in referencing or column == "worker_id" or (table == "workers" and column == "id"):
             checks.append(f'CAST("{column}" AS TEXT) = :wid')
         for check in checks:
-            hits = db.session.scalar(sa.text(f'SELECT count(*) FROM "{table}" WHERE {check}'), {"like": f"%{openid}%", "wid": str(worker_id)})
+            params = {"like": f"%{openid}%", "wid": str(worker_id)}
+            hits = db.session.scalar(sa.text(f'SELECT count(*) FROM "{table}" WHERE {check}'), params)
             if hits:
                 found.append((table, column))
     return found
