@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = "app.core"
-AREAS = ("reference", "accounts", "registry", "signs", "visits", "keepers", "ratings", "reports", "station_pages")
+AREAS = ("reference", "accounts", "registry", "signs", "visits", "keepers", "ratings", "reports", "station_pages", "privacy")
 FRONT_DOORS = ("app.api", "app.console", "app.web", "app.wechat_push", "app.demo", "app.cli", "app.reports_cli", "miniprogram_api")
 
 
