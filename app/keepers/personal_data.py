@@ -1,6 +1,6 @@
 """What the keepers area holds about a worker who keeps a station (app/core/personal_data.py):
-their bindings, the binding codes they redeemed, the walk-ins they recorded and the status posts
-they made. On account closing their live bindings are revoked (a closed account keeps nothing),
+their bindings, the binding codes they redeemed and the status posts they made (the walk-ins they
+recorded are the visits area's). On account closing their live bindings are revoked (a closed account keeps nothing),
 and the rows move with the rest to the anonymous stand-in: walk-ins keep counting."""
 
 from __future__ import annotations
@@ -10,13 +10,11 @@ import sqlalchemy as sa
 from app.core import clock, personal_data
 from app.extensions import db
 from app.keepers.models import KeeperCode, StationKeeper, StatusUpdate
-from app.visits.models import CheckIn
 
 
 def export_keeping(worker_id: int) -> dict:
     bindings = db.session.scalars(sa.select(StationKeeper).where(StationKeeper.worker_id == worker_id).order_by(StationKeeper.id)).all()
     ids = [b.id for b in bindings]
-    walk_ins = db.session.scalars(sa.select(CheckIn).where(CheckIn.recorded_by.in_(ids)).order_by(CheckIn.id)) if ids else []
     posts = db.session.scalars(sa.select(StatusUpdate).where(StatusUpdate.keeper_id.in_(ids)).order_by(StatusUpdate.id)) if ids else []
     codes = db.session.scalars(sa.select(KeeperCode).where(KeeperCode.used_by == worker_id).order_by(KeeperCode.id))
     return {
@@ -29,9 +27,6 @@ def export_keeping(worker_id: int) -> dict:
             for b in bindings
         ],
         "codes_redeemed": [{"station_id": c.station_id, "used_at": c.used_at.isoformat() if c.used_at else None} for c in codes],
-        "walk_ins_recorded": [
-            {"id": w.id, "checked_in_at": w.checked_in_at.isoformat(), "headcount": w.headcount, "note": w.note} for w in walk_ins
-        ],
         "status_posts": [{"id": p.id, "posted_at": p.posted_at.isoformat(), "changes": p.changes} for p in posts],
     }
 

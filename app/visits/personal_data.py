@@ -21,6 +21,7 @@ from flask import current_app
 from app.accounts.workers import anonymous_stand_in
 from app.core import personal_data
 from app.extensions import db
+from app.keepers.models import StationKeeper
 from app.visits.models import SOURCE_SCAN, CheckIn, IdempotencyRecord, Rating
 from app.visits.rollups import sql_local_day, sql_period_start
 
@@ -39,6 +40,13 @@ def export_visits(worker_id: int) -> list[dict]:
         }
         for v in visits
     ]
+
+
+def export_walk_ins(worker_id: int) -> list[dict]:
+    """The walk-ins a keeper recorded (they name no worker; they are the keeper's own entries)."""
+    bindings = sa.select(StationKeeper.id).where(StationKeeper.worker_id == worker_id)
+    entries = db.session.scalars(sa.select(CheckIn).where(CheckIn.recorded_by.in_(bindings)).order_by(CheckIn.id))
+    return [{"id": w.id, "checked_in_at": w.checked_in_at.isoformat(), "headcount": w.headcount, "note": w.note} for w in entries]
 
 
 def erase_visits(worker_id: int) -> int:
@@ -98,4 +106,6 @@ def _unlink(worker_id: int, cut: datetime) -> int:
     return db.session.execute(moved.execution_options(synchronize_session=False)).rowcount
 
 
+# They keep counting: on closing they move with the keeper's binding to the stand-in.
+personal_data.register(personal_data.Holder(name="walk_ins_recorded", export=export_walk_ins, erase=lambda worker_id: 0))
 personal_data.register(personal_data.Holder(name="visits", export=export_visits, erase=erase_visits, expire=unlink_old_visits))

@@ -9,6 +9,12 @@ import pytest
 from app.core import personal_data
 
 
+@pytest.fixture(autouse=True)
+def only_these_holders(monkeypatch):
+    """The areas' own holders (registered when the app was made) need a database: set aside."""
+    monkeypatch.setattr(personal_data, "_HOLDERS", {})
+
+
 @pytest.fixture
 def two_holders():
     stored = {"notes": {7: ["a", "b"]}, "photos": {7: ["p.jpg"]}}
