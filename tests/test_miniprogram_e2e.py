@@ -21,13 +21,14 @@ JEST = MINIPROGRAM / "node_modules" / ".bin" / "jest"
 STAFF_USER, STAFF_PASSWORD = "mp.e2e.fc", "mp-e2e-password-0123"
 
 
-def test_the_mini_program_against_the_backend(fake_wechat):
+def run_e2e(fake_wechat, name: str, *jest_args: str) -> None:
+    """gunicorn and a district staff account, then the jest `e2e` project (with `jest_args`)."""
     if not JEST.exists():
         pytest.fail("miniprogram/node_modules is missing: run `cd miniprogram && npm ci` (make test does)")
     # Vant into src/miniprogram_npm/, as `npm test` and DevTools' 构建 npm do.
     subprocess.run(["node", "scripts/copy-npm.js"], cwd=MINIPROGRAM, check=True)
     env = live_env(fake_wechat, services.REDIS_TEST_URL)
-    with running_app(workers=2, env=env, name=f"{RUN_ID}_miniprogram") as server:
+    with running_app(workers=2, env=env, name=f"{RUN_ID}_{name}"[:63]) as server:
         account = ["--username", STAFF_USER, "--role", "district", "--district", "FC", "--name", "小程序测试", "--password", STAFF_PASSWORD]
         subprocess.run(
             [str(BIN / "flask"), "staff", "create", *account],
@@ -37,7 +38,7 @@ def test_the_mini_program_against_the_backend(fake_wechat):
             capture_output=True,
         )
         result = subprocess.run(
-            [str(JEST), "--selectProjects", "e2e", "--runInBand", "--ci"],
+            [str(JEST), "--selectProjects", "e2e", "--runInBand", "--ci", *jest_args],
             cwd=MINIPROGRAM,
             env={
                 **os.environ,
@@ -52,3 +53,8 @@ def test_the_mini_program_against_the_backend(fake_wechat):
         )
     sys.stdout.write(result.stderr[-4000:])
     assert result.returncode == 0, f"jest e2e failed:\n{result.stdout[-6000:]}\n{result.stderr[-12000:]}"
+
+
+def test_the_mini_program_against_the_backend(fake_wechat):
+    # The privacy pages' run is its own: tests/test_miniprogram_e2e_privacy.py.
+    run_e2e(fake_wechat, "miniprogram", "--testPathIgnorePatterns", "tests/e2e/privacy")
