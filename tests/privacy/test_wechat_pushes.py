@@ -8,19 +8,16 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
 from app.accounts.worker_models import Worker
 from app.core.errors import Forbidden
 from app.extensions import db
 from app.privacy import consents
 from app.privacy.models import Consent
-from app.reference.service import load_reference_data
 from app.visits.models import CheckIn
-from tests import services
-from tests.conftest import RUN_ID, side_app
+from tests.conftest import RUN_ID
 from tests.factories import CheckInFactory, WorkerFactory
-from tests.fake_push import FakeWeChatPush, replay, serving
+from tests.fake_push import FakeWeChatPush, app_on_its_own_database, replay
 from tests.privacy.world import traces
 
 DB_NAME = f"{RUN_ID}_privacy_push"
@@ -29,17 +26,9 @@ TOKEN = "yizhan-fake-push-token"
 
 @pytest.fixture(scope="module")
 def push_app(fake_wechat):
-    url = services.create_database(DB_NAME)
-    app = side_app({"SQLALCHEMY_DATABASE_URI": url, "WECHAT_API_BASE": fake_wechat, "WECHAT_PUSH_MODE": "secure"})
-    with app.app_context():
-        upgrade()
-        load_reference_data()
-    with serving(app) as base_url:
-        yield app, base_url
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    services.drop_database(DB_NAME)
+    overrides = {"WECHAT_API_BASE": fake_wechat, "WECHAT_PUSH_MODE": "secure"}
+    with app_on_its_own_database(DB_NAME, overrides, reference_data=True) as served:
+        yield served
 
 
 @pytest.fixture
