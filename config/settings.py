@@ -171,6 +171,29 @@ class BaseConfig:
     JOBS_RETRY_BASE_SECONDS = 30.0
     JOBS_RETRY_MAX_SECONDS = 3600.0
 
+    # Subscribe messages (app/accounts/subscribe_messages.py, README "Subscribe messages"): per
+    # key, the template id from the mini-program's admin console, the page it opens and its
+    # keywords by the names the code fills. The ids here are the fake WeChat's; set the real ones
+    # as YIZHAN_SUBSCRIBE_TEMPLATES (JSON). A send WeChat answers busy is tried this many times.
+    SUBSCRIBE_TEMPLATES = {
+        "activity_reminder": {
+            "id": "tmpl-activity-reminder",
+            "page": "pages/activity/index",
+            "fields": {"title": "thing1", "starts_at": "time2", "place": "thing3", "note": "thing4"},
+        },
+        "supply_expiry": {
+            "id": "tmpl-supply-expiry",
+            "page": "keeper/supplies/index",
+            "fields": {"item": "thing1", "expires_on": "date2", "station": "thing3"},
+        },
+        "ticket_update": {
+            "id": "tmpl-ticket-update",
+            "page": "pages/report/index",
+            "fields": {"kind": "thing1", "status": "phrase2", "station": "thing3"},
+        },
+    }
+    SUBSCRIBE_SEND_ATTEMPTS = 6
+
     # Uploaded files (app/core/files, README "Uploaded files"): the folder of the embedded store
     # (default <instance>/files) and the largest file of each kind.
     FILES_ROOT: str | None = None
@@ -296,6 +319,7 @@ TUNABLES = {
     "JOBS_POLL_SECONDS": float,
     "JOBS_RETRY_BASE_SECONDS": float,
     "JOBS_RETRY_MAX_SECONDS": float,
+    "SUBSCRIBE_SEND_ATTEMPTS": int,
 }
 
 

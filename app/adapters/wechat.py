@@ -16,6 +16,7 @@ import redis
 import requests
 from flask import current_app
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 from wechatpy.session import SessionStorage
@@ -48,11 +49,19 @@ class WeChatError(DomainError):
 
 
 class WeChatUnavailable(WeChatError):
-    """Network error, timeout, HTTP 5xx or WeChat busy: answered 503 with Retry-After."""
+    """Network error, timeout, HTTP 5xx or WeChat busy: answered 503 with Retry-After.
+
+    `unsent` is True only when the request certainly had no effect — the connection was refused
+    or timed out before the request was written, or WeChat answered "busy" — so a one-time send
+    may be tried again; after a read timeout or a 5xx nobody knows."""
 
     code = error_codes.WECHAT_UNAVAILABLE
     message = "微信服务暂时不可用，请稍后再试"
     retry_after = 5  # seconds, for the Retry-After header
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, errcode: int | None = None, unsent: bool = False):
+        super().__init__(message, code=code, errcode=errcode)
+        self.unsent = unsent
 
 
 class WeChatRejected(WeChatError):
@@ -318,7 +327,7 @@ class WeChatGateway:
             raise self._translate(api, exc) from None
         except requests.RequestException as exc:
             log.warning("wechat %s unreachable: %s", api, type(exc).__name__)
-            raise WeChatUnavailable() from None
+            raise WeChatUnavailable(unsent=_never_sent(exc)) from None
 
     @staticmethod
     def _translate(api: str, exc: WeChatClientException) -> WeChatError:
@@ -329,7 +338,7 @@ class WeChatGateway:
         errcode = int(exc.errcode)
         if errcode in BUSY_ERRORS:
             log.warning("wechat %s busy: errcode %s", api, errcode)
-            return WeChatUnavailable(errcode=errcode)
+            return WeChatUnavailable(errcode=errcode, unsent=True)
         error = rejection(errcode)
         level = logging.ERROR if error.code == "wechat_misconfigured" else logging.INFO
         log.log(level, "wechat %s refused: errcode %s %s", api, errcode, exc.errmsg)
@@ -339,6 +348,15 @@ class WeChatGateway:
     def _unexpected(api: str) -> WeChatUnavailable:
         log.warning("wechat %s: unexpected answer", api)
         return WeChatUnavailable()
+
+
+def _never_sent(exc: requests.RequestException) -> bool:
+    """The connection failed before the request was written (refused, unresolvable, connect
+    timeout): WeChat never saw it. A dropped connection or a read timeout may follow a send."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if isinstance(exc, requests.ConnectionError) and exc.args else None
+    return isinstance(reason, NewConnectionError | ConnectTimeoutError)
 
 
 class WeChat:

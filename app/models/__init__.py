@@ -2,6 +2,7 @@
 
 from app.accounts.audit_models import AuditEntry
 from app.accounts.staff_models import StaffAccount
+from app.accounts.subscribe_message_models import SubscribeMessage
 from app.accounts.worker_models import Worker
 from app.keepers.models import KeeperCode, StationKeeper, StationStatus, StatusUpdate
 from app.privacy.models import Consent, Notice, RetentionRun
@@ -51,6 +52,7 @@ __all__ = [
     "StationKeeper",
     "StationStatus",
     "StatusUpdate",
+    "SubscribeMessage",
     "VisitDayDistrict",
     "VisitDayService",
     "VisitDayStation",

@@ -137,6 +137,7 @@ def _run_at_most_once(spec: registry.TaskSpec, job_id: int, payload: dict) -> No
         claimed = ledger.claim(connection, job_id, spec.name)
     if not claimed:
         log.warning("job %s (%s): an earlier attempt may have had its effect; not repeated", job_id, spec.name)
+        _tell_uncertain(spec, payload)
         raise Uncertain(f"job {job_id} was interrupted during an earlier attempt")
     try:
         spec.func(payload)
@@ -148,6 +149,7 @@ def _run_at_most_once(spec: registry.TaskSpec, job_id: int, payload: dict) -> No
         raise
     except Exception as exc:
         _settle(job_id, ledger.UNCERTAIN, type(exc).__name__)
+        _tell_uncertain(spec, payload)
         raise Uncertain(f"job {job_id}: outcome unknown after {type(exc).__name__}") from exc
     _settle(job_id, ledger.DONE)
 
@@ -157,3 +159,18 @@ def _settle(job_id: int, state: str, detail: str | None = None) -> None:
 
     with db.engine.begin() as connection:
         ledger.settle(connection, job_id, state, detail)
+
+
+def _tell_uncertain(spec: registry.TaskSpec, payload: dict) -> None:
+    """The task's own record of an unknown outcome; its failure must not hide the ledger's."""
+    from app.extensions import db
+
+    if spec.on_uncertain is None:
+        return
+    db.session.rollback()
+    try:
+        spec.on_uncertain(payload)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("job task %s: recording an uncertain outcome failed", spec.name)

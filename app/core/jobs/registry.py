@@ -17,6 +17,9 @@ class TaskSpec:
     max_attempts: int = DEFAULT_MAX_ATTEMPTS  # attempts in all, the first included
     queue: str = DEFAULT_QUEUE
     cron: str | None = None  # run on this schedule (UTC; 5 fields, or 6 with seconds last)
+    # At-most-once tasks: called with the payload when an attempt's outcome becomes unknown, so
+    # the area can record it on its own row (the ledger keeps the job's state either way).
+    on_uncertain: Callable[[dict], object] | None = None
 
 
 _TASKS: dict[str, TaskSpec] = {}
@@ -29,13 +32,18 @@ def task(
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     queue: str = DEFAULT_QUEUE,
     cron: str | None = None,
+    on_uncertain: Callable[[dict], object] | None = None,
 ):
     """Register `func(payload: dict)` as the task `name` (dotted, e.g. "reminders.send").
 
     Ordinary tasks are retried with back-off after any exception but GiveUp, so they must be
     idempotent (a worker killed mid-task reruns them). At-most-once tasks are retried only after
     NotDone; see the package's docstring. With `cron` the workers also run it on that schedule
-    (once per instant however many workers there are), with payload {"timestamp": <Unix s>}."""
+    (once per instant however many workers there are), with payload {"timestamp": <Unix s>}.
+    `on_uncertain(payload)` (at-most-once only) runs, in a session of its own, when an attempt's
+    outcome becomes unknown."""
+    if on_uncertain is not None and not at_most_once:
+        raise ValueError("on_uncertain is for at-most-once tasks")
     if max_attempts < 1:
         raise ValueError("max_attempts must be at least 1")
 
@@ -43,7 +51,7 @@ def task(
         existing = _TASKS.get(name)
         if existing is not None and existing.func is not func:
             raise ValueError(f"job task {name!r} is already registered by {existing.func.__module__}")
-        _TASKS[name] = TaskSpec(name, func, at_most_once, max_attempts, queue, cron)
+        _TASKS[name] = TaskSpec(name, func, at_most_once, max_attempts, queue, cron, on_uncertain)
         return func
 
     return register
