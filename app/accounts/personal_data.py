@@ -1,5 +1,6 @@
-"""What the accounts area holds about a worker (app/core/personal_data.py): their identity, and
-audit entries that name them (keepers' bindings record the keeper's worker id)."""
+"""What the accounts area holds about a worker (app/core/personal_data.py): their identity, the
+subscribe messages for them, and audit entries that name them (keepers' bindings record the
+keeper's worker id)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask import current_app
 
 from app.accounts import workers
 from app.accounts.audit_models import AuditEntry
+from app.accounts.subscribe_message_models import SubscribeMessage
 from app.core import personal_data
 from app.core.batches import in_batches
 from app.extensions import db
@@ -43,5 +45,16 @@ def expire_audit(now: datetime) -> int:
     return in_batches(old, lambda ids: sa.delete(AuditEntry).where(AuditEntry.id.in_(ids)))
 
 
+def export_messages(worker_id: int) -> list[dict]:
+    messages = db.session.scalars(sa.select(SubscribeMessage).where(SubscribeMessage.worker_id == worker_id).order_by(SubscribeMessage.id))
+    return [{"template": m.template, "data": m.data, "send_at": m.send_at.isoformat(), "state": m.state} for m in messages]
+
+
+def erase_messages(worker_id: int) -> int:
+    """A closed account gets no more messages: the rows go (a queued send finds none, and stops)."""
+    return db.session.execute(sa.delete(SubscribeMessage).where(SubscribeMessage.worker_id == worker_id)).rowcount
+
+
+personal_data.register(personal_data.Holder(name="subscribe_messages", export=export_messages, erase=erase_messages))
 personal_data.register(personal_data.Holder(name="identity", export=workers.identity, erase=lambda worker_id: 0))
 personal_data.register(personal_data.Holder(name="audit_entries", export=export_audit, erase=erase_audit, expire=expire_audit))

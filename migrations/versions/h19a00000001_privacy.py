@@ -2,7 +2,7 @@
 check-in function that refuses a located check-in without the location consent
 
 Revision ID: h19a00000001
-Revises: e1f0b5000002
+Revises: h1a5b0000001
 Create Date: 2026-12-03 21:30:00
 
 Collect less (README "Privacy"): a check-in keeps its distance from the station (it was within
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'h19a00000001'
-down_revision = 'e1f0b5000002'
+down_revision = 'h1a5b0000001'
 branch_labels = None
 depends_on = None
 

@@ -24,7 +24,7 @@ def test_the_export_equals_what_is_stored(world):
     r = world.api("A").get(f"{MP}/me/data")
     assert r.status_code == 200
     data = r.get_json()["data"]
-    assert set(data) == {"identity", "visits", "walk_ins_recorded", "ratings", "consents", "keeping", "audit_entries"}
+    assert set(data) == {"identity", "visits", "walk_ins_recorded", "ratings", "consents", "keeping", "audit_entries", "subscribe_messages"}
 
     (me,) = rows("SELECT openid, worker_group FROM workers WHERE id = :id", id=worker.id)
     assert (data["identity"]["openid"], data["identity"]["worker_group"]) == (me["openid"], me["worker_group"])

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from app.accounts.subscribe_message_models import SubscribeMessage
 from app.core import clock as app_clock
 from app.extensions import db
 from app.signs.tokens import url_for_sign
@@ -79,6 +80,11 @@ def make_world(client, clock) -> World:
     w.scan("A", "FC1", china(2026, 5, 20, 9, 0), location=w.near("FC1"), comment="好")
     w.scan("B", "FC2", china(2024, 5, 5, 9, 0))
     w.scan("B", "FC1", china(2026, 5, 21, 9, 0))
+    # A subscribe message waiting for A (app/accounts/subscribe_messages.py), naming them in its data.
+    db.session.add(
+        SubscribeMessage(worker_id=w.workers["A"].id, template="reminder", data={"who": w.workers["A"].openid}, send_at=clock.now)
+    )
+    db.session.commit()
     keeper = make_keeper(w.stations["FC1"])
     w.workers["K"] = keeper.worker
     clock.at(china(2026, 5, 22, 10, 0))
