@@ -124,3 +124,16 @@ def test_bad_answers_are_refused_and_change_nothing(newcomer, body, code):
 def test_consent_needs_a_signed_in_worker(anon_api, app_ctx):
     for method, url in (("get", "/me/consent"), ("put", "/me/consent"), ("get", "/me/data"), ("delete", "/me")):
         assert_error(getattr(anon_api, method)(f"{MP}{url}", json={}), 401, "unauthorized")
+
+
+def test_a_new_notice_is_published_from_the_command_line(app, newcomer, tmp_path):
+    import json
+
+    path = tmp_path / "notice.json"
+    path.write_text(json.dumps({"title": "第二版指引", "sections": [{"heading": "新增", "text": "照片保存 90 天"}]}, ensure_ascii=False))
+    result = app.test_cli_runner().invoke(args=["privacy", "publish-notice", str(path)])
+    assert result.exit_code == 0, result.output
+    assert consents.latest_notice().title == "第二版指引"
+    path.write_text(json.dumps({"title": "没有内容"}))
+    assert app.test_cli_runner().invoke(args=["privacy", "publish-notice", str(path)]).exit_code == 1
+    assert app.test_cli_runner().invoke(args=["privacy", "retention"]).exit_code == 0
