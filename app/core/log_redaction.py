@@ -20,7 +20,8 @@ _PATTERNS = (
     (
         re.compile(
             r"(?i)\b(open_?id|union_?id|session_key|access_token|refresh_token|token|signature|msg_signature|keeper_phone|phone)"
-            r"""(["']?\s*[=:]\s*["']?)([^"'&\s,;}\])]+)"""
+            # key=value, or a quoted key and its value ("token": "…"); not prose ("token: refused")
+            r"""((?:["']\s*:|\s*=)\s*["']?)([^"'&\s,;}\])]+)"""
         ),
         rf"\1\2{MASK}",
     ),
