@@ -69,12 +69,14 @@ _CUTS = sa.text(
     f" AND {sql_period_start('v.next_day', 'week')} > {sql_period_start('v.day', 'week')}))"
     f" GROUP BY v.worker_id"
 )
-# The batch: workers (in id order, after the last batch's) with a linked visit past the period;
-# one being checked in right now is skipped (SKIP LOCKED) and left for the next run.
+# The batch: workers (in id order, after the last batch's) with a linked visit past the period.
+# FOR KEY SHARE does not conflict with the check-in's FOR NO KEY UPDATE of the worker: a check-in
+# never waits for this (and a new visit cannot change a cut: it lies in a later year and week than
+# any visit past the period); an account being closed meanwhile (FOR UPDATE) is skipped.
 _WORKERS = sa.text(
     "SELECT w.id FROM workers w WHERE w.id > :after AND w.anonymised_at IS NULL"
     " AND EXISTS (SELECT 1 FROM checkins c WHERE c.worker_id = w.id AND c.checked_in_at < :cutoff)"
-    " ORDER BY w.id LIMIT :size FOR NO KEY UPDATE OF w SKIP LOCKED"
+    " ORDER BY w.id LIMIT :size FOR KEY SHARE OF w SKIP LOCKED"
 )
 
 
