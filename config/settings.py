@@ -200,11 +200,12 @@ class BaseConfig:
     FILES_MAX_BYTES = {"plan": 10 * 1024 * 1024, "photo": 5 * 1024 * 1024}
 
     # Privacy (issue 19, app/privacy, README "Privacy"): how long personal data is kept, in days.
-    # A check-in's link to its worker is dropped once older than CHECKIN_LINK_RETENTION_DAYS (more
-    # than a year: the yearly "new workers" counts need it), at the first point where dropping it
-    # cannot change a report; comments, photos, problem-report texts and audit entries are deleted
-    # or emptied after theirs. The retention job runs on PRIVACY_RETENTION_CRON and works in
-    # batches of PRIVACY_RETENTION_BATCH rows (each its own short transaction).
+    # A check-in's link to its worker is dropped once older than CHECKIN_LINK_RETENTION_DAYS, at
+    # the first point where dropping it cannot change a report (keep it above a year and a week,
+    # 372 days: the yearly and weekly "new workers" counts read it); comments, photos,
+    # problem-report texts and audit entries are deleted or emptied after theirs. The daily
+    # retention job (privacy.retention) works in batches of PRIVACY_RETENTION_BATCH rows, each
+    # its own short transaction.
     CHECKIN_LINK_RETENTION_DAYS = 400
     COMMENT_RETENTION_DAYS = 365
     PHOTO_RETENTION_DAYS = 180
