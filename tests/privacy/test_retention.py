@@ -52,8 +52,9 @@ def test_links_past_the_period_go_where_cutting_cannot_change_a_count(world, cit
     assert after == before and after["verify"] == []
     assert app.test_cli_runner().invoke(args=["reports", "verify"]).exit_code == 0
 
-    # 300 days (below the advised 372: the rule alone, with no check-in running meanwhile): the cutoff is 2025-08-05; A's 2025-07-01 is followed by 2026-05-20 (another year
-    # and week) so everything up to it goes, to one stand-in, with its ratings.
+    # 300 days (below the advised 372: the rule alone, with no check-in running meanwhile): the
+    # cutoff is 2025-08-05; A's 2025-07-01 is followed by 2026-05-20 (another year and week), so
+    # everything up to it goes, to one stand-in, with its ratings.
     monkeypatch.setitem(app.config, "CHECKIN_LINK_RETENTION_DAYS", 300)
     retention.run()
     assert linked(a) == ["2026-05-20"]
