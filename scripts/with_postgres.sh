@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# Runs a command against the database: DATABASE_URL as given, or else the private PostgreSQL
+# Runs a command against the database: YIZHAN_DATABASE_URL as given, or else the private PostgreSQL
 # cluster in instance/postgres (scripts/private_postgres.py), started for the command and stopped
 # when it ends, however it ends (Ctrl-C included).
 set -uo pipefail
 PY=.venv/bin/python
-if [ -n "${DATABASE_URL:-}" ]; then
+if [ -n "${YIZHAN_DATABASE_URL:-}" ]; then
   exec "$@"
 fi
-DATABASE_URL=$("$PY" scripts/private_postgres.py start) || { echo "could not start the private PostgreSQL (see instance/postgres/log)" >&2; exit 1; }
-export DATABASE_URL
-echo "private PostgreSQL: $DATABASE_URL" >&2
+YIZHAN_DATABASE_URL=$("$PY" scripts/private_postgres.py start) || { echo "could not start the private PostgreSQL (see instance/postgres/log)" >&2; exit 1; }
+export YIZHAN_DATABASE_URL
+echo "private PostgreSQL: $YIZHAN_DATABASE_URL" >&2
 "$@" &
 child=$!
 trap 'kill -TERM "$child" 2>/dev/null' INT TERM

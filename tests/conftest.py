@@ -218,6 +218,76 @@ def worker_api(client, worker):
     return worker_signed_in(client, worker)
 
 
+def sign_in_through_wechat(client, wx, worker) -> Api:
+    """The worker opens the mini-program: WeChat now knows them (msg_sec_check wants that)."""
+    r = client.post("/api/mp/v1/session", json={"code": wx.login_code(worker.openid)})
+    assert r.status_code == 200, r.get_json()
+    return Api(client, r.get_json()["token"])
+
+
+# --- stations and their keepers ------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_station(app_ctx):
+    """make_station(**attrs): a built 涪城区 station of the factory's, with these attributes."""
+    from tests.factories import StationFactory
+
+    return StationFactory
+
+
+@pytest.fixture
+def station_attrs():
+    """What `station` is made with beyond tests.factories.STATION: override it in a module, or
+    parametrize it (`@pytest.mark.parametrize("station_attrs", [{...}])`), for a variant."""
+    return {}
+
+
+@pytest.fixture
+def station(make_station, station_attrs):
+    """FC0101 临园路环卫驿站 (tests.factories.STATION), in 涪城区."""
+    from tests.factories import STATION
+
+    return make_station(**{**STATION, **station_attrs})
+
+
+@pytest.fixture
+def other_station(make_station):
+    """FC0102 剑南路驿站, in the same district as `station`."""
+    from tests.factories import OTHER_STATION
+
+    return make_station(**OTHER_STATION)
+
+
+@pytest.fixture
+def yx_station(make_station):
+    """YX0001, in 游仙区: another district than `station`'s (tests.factories.YX_STATION)."""
+    from tests.factories import YX_STATION
+
+    return make_station(**YX_STATION)
+
+
+@pytest.fixture
+def keeper_worker(worker):
+    """The worker who keeps `station`: `worker` itself, unless a module overrides this for a
+    keeper apart from the signed-in worker."""
+    return worker
+
+
+@pytest.fixture
+def keeper_binding(station, keeper_worker):
+    """keeper_worker bound as keeper of `station` (as if they had redeemed a binding code)."""
+    from tests.factories import make_keeper
+
+    return make_keeper(station, keeper_worker)
+
+
+@pytest.fixture
+def keeper_api(client, keeper_binding):
+    """The keeper's signed-in client."""
+    return worker_signed_in(client, keeper_binding.worker)
+
+
 @pytest.fixture(scope="session")
 def fake_wechat():
     """The fake WeChat server, a real process on a free port: its base URL. Drive it with

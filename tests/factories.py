@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
 import sqlalchemy as sa
 from factory.alchemy import SQLAlchemyModelFactory
@@ -9,13 +11,22 @@ from werkzeug.security import generate_password_hash
 
 from app.accounts.staff_models import StaffAccount
 from app.accounts.worker_models import Worker
+from app.core import clock
 from app.extensions import db
-from app.keepers.models import StationKeeper
+from app.keepers.models import KeeperCode, StationKeeper
 from app.privacy.models import FEATURES, Consent, Notice
-from app.registry.models import Station
+from app.reference import data as ref
+from app.registry.models import Inspection, Station
 from app.visits.models import CheckIn
 
 PASSWORD = "correct-horse-battery"
+# The station most tests talk about (the `station` fixture) and its neighbour (`other_station`).
+STATION = {"code": "FC0101", "name": "临园路环卫驿站"}
+OTHER_STATION = {"code": "FC0102", "name": "剑南路驿站"}
+# A station of another district (游仙区), for scope (`yx_station`).
+YX_STATION = {"code": "YX0001", "district_code": "YX", "address": "绵阳市游仙区", "lat": 31.4765, "lng": 104.779}
+# An inspection that passed all six "has" items (六有).
+ALL_PASSED = [{"item": item, "passed": True, "note": None} for item in ref.codes(ref.SIX_HAS_ITEMS)]
 _PASSWORD_HASH = generate_password_hash(PASSWORD)  # hashed once: scrypt is slow on purpose
 
 
@@ -109,3 +120,18 @@ class StationKeeperFactory(_Base):
 
 def make_keeper(station, worker=None, **values) -> StationKeeper:
     return StationKeeperFactory(station=station, worker=worker or WorkerFactory(), **values)
+
+
+def ready_station(spec, **overrides) -> str:
+    """A station made from `spec.station` (plus overrides), inspected, kept and with a pending
+    keeper code as `spec` asks (the scope tables' endpoints and pages); returns its code."""
+    station = StationFactory(**{**spec.station, **overrides})
+    if spec.inspected:
+        db.session.add(Inspection(station=station, inspector_name="测试", inspected_on=clock.today(), results=ALL_PASSED))
+    if spec.keeper:
+        make_keeper(station)
+    if spec.keeper_code:
+        expires_at = clock.now() + timedelta(hours=1)
+        db.session.add(KeeperCode(code_hash=f"test-{station.code}", station_id=station.id, expires_at=expires_at))
+    db.session.commit()
+    return station.code

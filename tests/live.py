@@ -16,11 +16,11 @@ ALWAYS_OPEN = {"always_open": True}
 def live_env(fake_wechat: str, redis_url: str) -> dict:
     return {
         "YIZHAN_ENV": "development",
-        "WECHAT_API_BASE": fake_wechat,
-        "WECHAT_APPID": "wxfake0000000000",
-        "WECHAT_SECRET": "fake-secret",
-        "PUBLIC_BASE_URL": "http://127.0.0.1",
-        "REDIS_URL": redis_url,
+        "YIZHAN_WECHAT_API_BASE": fake_wechat,
+        "YIZHAN_WECHAT_APPID": "wxfake0000000000",
+        "YIZHAN_WECHAT_SECRET": "fake-secret",
+        "YIZHAN_PUBLIC_BASE_URL": "http://127.0.0.1",
+        "YIZHAN_REDIS_URL": redis_url,
         "YIZHAN_CHECKIN_LIMIT_PER_WORKER": "1000 per minute",
     }
 
@@ -62,7 +62,7 @@ def worker_headers(server, fake_wechat: str, openid: str) -> dict:
 
 
 def checkin_rows(server, code: str) -> int:
-    with psycopg.connect(server.env["DATABASE_URL"].replace("+psycopg", "")) as conn:
+    with psycopg.connect(server.env["YIZHAN_DATABASE_URL"].replace("+psycopg", "")) as conn:
         return conn.execute("SELECT count(*) FROM checkins c JOIN stations s ON s.id = c.station_id WHERE s.code = %s", (code,)).fetchone()[
             0
         ]

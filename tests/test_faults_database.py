@@ -44,7 +44,7 @@ def server(db_proxy, fake_wechat):
     name = f"{RUN_ID}_faults_db"
     env = {
         **live_env(fake_wechat, services.REDIS_TEST_URL),
-        "DATABASE_URL": _via(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", db_proxy.port),
+        "YIZHAN_DATABASE_URL": _via(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", db_proxy.port),
         "YIZHAN_DB_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT),
         "YIZHAN_MP_SESSION_LIMIT_PER_IP": "1000 per minute",
         "YIZHAN_CHECKIN_LIMIT_PER_IP": "10000 per minute",

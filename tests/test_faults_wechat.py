@@ -30,7 +30,7 @@ def server(fake_wechat):
     name = f"{RUN_ID}_faults_wechat"
     env = {
         **live_env(fake_wechat, services.REDIS_TEST_URL),
-        "WECHAT_TIMEOUT": str(TIMEOUT),
+        "YIZHAN_WECHAT_TIMEOUT": str(TIMEOUT),
         "YIZHAN_MP_SESSION_LIMIT_PER_IP": "1000 per minute",
         "YIZHAN_CHECKIN_LIMIT_PER_IP": "10000 per minute",
         "YIZHAN_RATING_LIMIT_PER_IP": "10000 per minute",

@@ -44,12 +44,12 @@ from app.accounts.worker_models import Worker
 from app.core import clock
 from app.extensions import db
 from app.keepers.models import KeeperCode, StationKeeper
+from app.ratings.models import Rating
 from app.reference import data as ref
 from app.registry.models import Inspection, Station
 from app.reports.models import Investment
 from app.signs import tokens as sign_tokens
 from app.visits import walkins
-from app.visits.models import Rating
 from tests.factories import CheckInFactory, StaffFactory, StationFactory, WorkerFactory
 from tests.services import NO_DATABASE
 

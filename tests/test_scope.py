@@ -12,17 +12,14 @@ import pytest
 import sqlalchemy as sa
 from itsdangerous import URLSafeTimedSerializer
 
-from app.core import clock
 from app.extensions import db
 from app.keepers.models import KeeperCode, StationKeeper
-from app.reference import data as ref
-from app.registry.models import Inspection, Station
-from tests.factories import StationFactory, WorkerFactory
+from app.registry.models import Station
+from tests.factories import ALL_PASSED, YX_STATION, StationFactory, ready_station
 
 STATIONS = "/api/staff/v1/stations"
 AUDIT = "/api/staff/v1/audit-log"
 MISSING = "FC9999"
-ALL_PASSED = [{"item": item, "passed": True, "note": None} for item in ref.codes(ref.SIX_HAS_ITEMS)]
 
 
 @dataclass(frozen=True)
@@ -89,21 +86,6 @@ PER_STATION = [
 per_station = pytest.mark.parametrize("endpoint", PER_STATION, ids=str)
 
 
-def ready_station(endpoint: Endpoint, **overrides) -> str:
-    """A 涪城区 station in the state where the endpoint would succeed; returns its code."""
-    station = StationFactory(**{**endpoint.station, **overrides})
-    if endpoint.inspected:
-        db.session.add(Inspection(station=station, inspector_name="测试", inspected_on=clock.today(), results=ALL_PASSED))
-        db.session.commit()
-    if endpoint.keeper:
-        db.session.add(StationKeeper(station_id=station.id, worker_id=WorkerFactory().id))
-        db.session.commit()
-    if endpoint.keeper_code:
-        db.session.add(KeeperCode(code_hash=f"test-{station.code}", station_id=station.id, expires_at=clock.now() + timedelta(hours=1)))
-        db.session.commit()
-    return station.code
-
-
 def observable(city_api, code: str) -> tuple:
     """Everything a change to the station could show up in."""
     station = city_api.get(f"{STATIONS}/{code}").get_json()
@@ -166,7 +148,7 @@ def test_city_staff_reach_every_district(city_api, endpoint, app_ctx):
 
 @per_station
 def test_district_staff_reach_their_own_district(yx_api, endpoint, app_ctx):
-    code = ready_station(endpoint, code="YX0001", district_code="YX", address="绵阳市游仙区", lat=31.4765, lng=104.779)
+    code = ready_station(endpoint, **YX_STATION)
     r = endpoint.call(yx_api, code)
     if "provincial-best" in endpoint.rule:  # recorded by the city union only
         assert (r.status_code, r.get_json()["error"]["code"]) == (403, "city_only")
@@ -341,7 +323,6 @@ def test_without_a_valid_token_nothing_answers(client, app, fc_staff, city_api, 
 
 @per_station
 def test_an_expired_token_is_refused(app, fc_api, city_api, endpoint, monkeypatch):
-    from datetime import timedelta
 
     code = ready_station(endpoint)
     before = observable(city_api, code)

@@ -31,7 +31,7 @@ def server(fake_wechat):
 
 
 def station_rows(server) -> int:
-    with psycopg.connect(server.env["DATABASE_URL"].replace("+psycopg", "")) as conn:
+    with psycopg.connect(server.env["YIZHAN_DATABASE_URL"].replace("+psycopg", "")) as conn:
         return conn.execute("SELECT count(*) FROM stations").fetchone()[0]
 
 

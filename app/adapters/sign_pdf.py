@@ -49,7 +49,7 @@ def register_font(path: str, index: int = 0) -> str:
             return FONT_NAME
         if not Path(path).is_file():
             raise Misconfigured(
-                f"标牌字体文件不存在：{path}（请安装 fonts-wqy-zenhei 或设置 SIGN_FONT_PATH）", code=error_codes.SIGN_FONT_MISSING
+                f"标牌字体文件不存在：{path}（请安装 fonts-wqy-zenhei 或设置 YIZHAN_SIGN_FONT_PATH）", code=error_codes.SIGN_FONT_MISSING
             )
         pdfmetrics.registerFont(TTFont(FONT_NAME, path, subfontIndex=index))
     return FONT_NAME

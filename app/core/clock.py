@@ -60,10 +60,6 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def next_month_start(day: date) -> date:
-    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
-
-
 def quarter_of(day: date) -> tuple[int, int]:
     """(year, quarter 1–4) of a day."""
     return day.year, (day.month - 1) // 3 + 1

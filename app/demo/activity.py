@@ -46,13 +46,14 @@ from app.keepers.models import StationKeeper
 from app.privacy import consents
 from app.privacy.models import FEATURES
 from app.ratings import service as ratings
+from app.ratings.models import COMMENT_REVIEW, Rating
 from app.reference import data as ref
 from app.registry.models import STATUS_PLANNED, Station
 from app.reports import investments
 from app.signs import tokens as sign_tokens
 from app.station_pages import status_posts
 from app.visits import checkins, walkins
-from app.visits.models import COMMENT_REVIEW, CheckIn, Rating
+from app.visits.models import CheckIn
 
 DAYS = 90
 DEMO_WORKER_OPENID = "o-demo-worker"

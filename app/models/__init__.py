@@ -6,6 +6,7 @@ from app.accounts.subscribe_message_models import SubscribeMessage
 from app.accounts.worker_models import Worker
 from app.keepers.models import KeeperCode, StationKeeper, StationStatus, StatusUpdate
 from app.privacy.models import Consent, Notice, RetentionRun
+from app.ratings.models import Rating
 from app.reference.models import (
     BuildMode,
     CareActivityKind,
@@ -18,7 +19,7 @@ from app.reference.models import (
 )
 from app.registry.models import Inspection, Station
 from app.reports.models import Investment, QuarterlySubmission
-from app.visits.models import CheckIn, IdempotencyRecord, Rating
+from app.visits.models import CheckIn, IdempotencyRecord
 from app.visits.rollup_models import (
     VisitDayDistrict,
     VisitDayService,

@@ -13,7 +13,7 @@ from flask import current_app
 from app.core import personal_data
 from app.core.batches import in_batches
 from app.extensions import db
-from app.visits.models import COMMENT_NONE, Rating
+from app.ratings.models import COMMENT_NONE, Rating
 
 _NO_TEXT = {
     "comment": None,

@@ -24,8 +24,8 @@ from app.core import clock
 from app.extensions import db
 from app.keepers.models import StationKeeper
 from app.ratings import service as ratings
+from app.ratings.models import COMMENT_HIDDEN, COMMENT_PUBLISHED, COMMENT_REVIEW, Rating
 from app.ratings.service import RATING_ID_MAX, moderate, rating_not_found
-from app.visits.models import COMMENT_HIDDEN, COMMENT_PUBLISHED, COMMENT_REVIEW, Rating
 
 REPLY_MAX = 200
 

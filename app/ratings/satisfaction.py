@@ -16,8 +16,8 @@ from app.accounts.actor import Actor
 from app.core import clock
 from app.core.spreadsheets.report_export import Table
 from app.extensions import db
+from app.ratings.models import Rating
 from app.registry.models import Station
-from app.visits.models import Rating
 from app.visits.report import DISTRICT_NAMES, MAX_YEARS, VisitQuery, check_range, query_for
 
 

@@ -20,8 +20,8 @@ from app.core.schemas import (
     one_of_pairs,
     page_schema,
 )
+from app.ratings.models import COMMENT_HIDDEN, COMMENT_PUBLISHED, COMMENT_REVIEW
 from app.reference import data as ref
-from app.visits.models import COMMENT_HIDDEN, COMMENT_PUBLISHED, COMMENT_REVIEW
 
 COMMENT_MAX = 200
 TAG_NAMES = ref.names(ref.RATING_TAGS)

@@ -22,10 +22,11 @@ from app.core import clock, error_codes
 from app.core.errors import Conflict, Gone, InvalidInput, NotFound
 from app.core.pagination import Page, paginate
 from app.extensions import db, wechat
+from app.ratings.models import COMMENT_HIDDEN, COMMENT_NONE, COMMENT_PUBLISHED, COMMENT_REVIEW, Rating
 from app.reference import data as ref
 from app.registry.models import Station
 from app.registry.stations import get_station
-from app.visits.models import COMMENT_HIDDEN, COMMENT_NONE, COMMENT_PUBLISHED, COMMENT_REVIEW, SOURCE_SCAN, CheckIn, Rating
+from app.visits.models import SOURCE_SCAN, CheckIn
 
 log = logging.getLogger(__name__)
 

@@ -215,12 +215,6 @@ class ImportFile(BaseSchema):
     file = FileField(required=True, metadata={"description": "CSV（UTF-8）或 XLSX 文件"})
 
 
-class ImportRowError(BaseSchema):
-    row = Integer(metadata={"description": "文件中的行号（表头为第 1 行）"})
-    column = String()
-    message = String()
-
-
 class ImportResult(BaseSchema):
     dry_run = Boolean()
     rows = Integer()

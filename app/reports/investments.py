@@ -19,7 +19,6 @@ from app.reports import quarters
 from app.reports.models import Investment
 
 SOURCES = ("union", "government", "other")  # request field -> model attribute f"{source}_amount"
-SOURCE_NAMES = {"union": "工会投入", "government": "政府投入", "other": "其他资金"}
 MAX_AMOUNT = Decimal("99999.99")  # 万元 per station and quarter: 10 亿元 is surely a typo
 ZERO = Decimal("0.00")
 

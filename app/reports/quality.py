@@ -28,12 +28,12 @@ from app.core.spreadsheets import XLSX_MIME
 from app.core.spreadsheets.xlsx_print import set_up_printing
 from app.extensions import db
 from app.keepers.models import StationKeeper, StatusUpdate
+from app.ratings.models import Rating
 from app.reference import data as ref
 from app.reference.models import District
 from app.registry.models import STATUS_BUILT, STATUS_PLAQUED, Inspection, Station
 from app.reports.quarterly import resolve_district
 from app.visits.counts import headcount_by
-from app.visits.models import Rating
 
 COMPONENTS = ("build", "operation", "function", "visits", "satisfaction")
 COMPONENT_NAMES = {

@@ -16,8 +16,9 @@ from app.core import clock
 from app.extensions import db
 from app.keepers.models import StationKeeper
 from app.ratings import service as ratings
+from app.ratings.models import Rating
 from app.registry.models import Station
-from app.visits.models import SOURCE_MANUAL, SOURCE_SCAN, CheckIn, Rating
+from app.visits.models import SOURCE_MANUAL, SOURCE_SCAN, CheckIn
 
 RATING_DAYS = 30  # "lately": today and the 29 days before
 COMMENTS_SHOWN = 10

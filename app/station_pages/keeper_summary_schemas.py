@@ -5,10 +5,10 @@ from __future__ import annotations
 from marshmallow import fields
 
 from app.core.schemas import BaseSchema, Date, DateTime, Dict, Float, Integer, List, Nested, String, length
+from app.ratings.models import COMMENT_HIDDEN, COMMENT_PUBLISHED, COMMENT_REVIEW
 from app.ratings.replies import REPLY_MAX
 from app.ratings.schemas import STRINGS, TAG_NAMES, published_reply
 from app.reference import data as ref
-from app.visits.models import COMMENT_HIDDEN, COMMENT_PUBLISHED, COMMENT_REVIEW
 
 STATUS_NAMES = ref.names(ref.RATING_COMMENT_STATUSES)
 

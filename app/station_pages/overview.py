@@ -14,12 +14,12 @@ from app.keepers import codes as keeper_codes
 from app.keepers import roster as keeper_roster
 from app.keepers.models import KeeperCode, StationKeeper
 from app.ratings import service as ratings
+from app.ratings.models import COMMENT_REVIEW, Rating
 from app.registry import stations
 from app.registry.models import Inspection, Station
 from app.signs import service as signs
 from app.station_pages import live_status, status_posts
 from app.station_pages.live_status import LiveStatus
-from app.visits.models import COMMENT_REVIEW, Rating
 
 HISTORY_SHOWN = 10
 REVIEW_SHOWN = 50

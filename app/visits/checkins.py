@@ -33,11 +33,11 @@ from psycopg.types.json import Jsonb
 from app.accounts.worker_models import Worker
 from app.accounts.workers import WorkerGone
 from app.core import clock, error_codes
-from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.core.errors import Conflict, Forbidden, InvalidInput
 from app.core.geo import to_gcj02
 from app.core.opening_hours import describe
 from app.core.pagination import Page, paginate
-from app.extensions import db, plain_db
+from app.extensions import plain_db
 from app.signs import tokens as sign_tokens
 from app.visits.models import SOURCE_SCAN, CheckIn
 
@@ -182,10 +182,3 @@ def _refusal(outcome: str, detail: dict | None) -> Exception:
 def my_checkins(worker: Worker, page: int, per_page: int) -> Page:
     query = sa.select(CheckIn).where(CheckIn.worker_id == worker.id).order_by(CheckIn.checked_in_at.desc(), CheckIn.id.desc())
     return paginate(query, page, per_page)
-
-
-def my_checkin(worker: Worker, checkin_id: int) -> CheckIn:
-    visit = db.session.get(CheckIn, checkin_id)
-    if visit is None or visit.worker_id != worker.id:
-        raise NotFound("未找到该签到记录", code=error_codes.CHECKIN_NOT_FOUND)
-    return visit

@@ -1,5 +1,6 @@
 """What the visits area holds about a worker (app/core/personal_data.py): their check-ins (with
-the ratings on them, which follow a check-in wherever it goes) and idempotency keys.
+the rows that belong to them, ratings say, which follow a check-in wherever it goes) and
+idempotency keys.
 
 Retention (README "Privacy"): a check-in's link to its worker is kept CHECKIN_LINK_RETENTION_DAYS,
 then dropped — the visit moves to an anonymous stand-in and keeps counting. The link is what the
@@ -20,9 +21,10 @@ from flask import current_app
 
 from app.accounts.workers import anonymous_stand_in
 from app.core import personal_data
+from app.core.model_base import Base
 from app.extensions import db
 from app.keepers.models import StationKeeper
-from app.visits.models import SOURCE_SCAN, CheckIn, IdempotencyRecord, Rating
+from app.visits.models import SOURCE_SCAN, CheckIn, IdempotencyRecord
 from app.visits.rollups import sql_local_day, sql_period_start
 
 
@@ -96,13 +98,27 @@ def unlink_old_visits(now: datetime) -> int:
         after = batch[-1]
 
 
+def _following_visits() -> list[tuple[sa.Column, sa.Column]]:
+    """(visit column, worker column) of every other table whose rows belong to a visit and name its
+    worker (a rating): they follow the visit to its stand-in. Found in the schema, so an area that
+    adds such a table needs no change here (and visits need not import it)."""
+    out = []
+    for table in Base.metadata.sorted_tables:
+        if table is CheckIn.__table__ or table is IdempotencyRecord.__table__:
+            continue
+        visit = next((fk.parent for fk in table.foreign_keys if fk.column.table is CheckIn.__table__), None)
+        worker = next((fk.parent for fk in table.foreign_keys if fk.column.table.name == "workers"), None)
+        if visit is not None and worker is not None:
+            out.append((visit, worker))
+    return out
+
+
 def _unlink(worker_id: int, cut: datetime) -> int:
     stand_in = anonymous_stand_in()
     old = sa.select(CheckIn.id).where(CheckIn.worker_id == worker_id, CheckIn.checked_in_at <= cut).scalar_subquery()
-    for statement in (
-        sa.delete(IdempotencyRecord).where(IdempotencyRecord.checkin_id.in_(old)),
-        sa.update(Rating).where(Rating.checkin_id.in_(old)).values(worker_id=stand_in.id),
-    ):
+    statements = [sa.delete(IdempotencyRecord).where(IdempotencyRecord.checkin_id.in_(old))]
+    statements += [sa.update(v.table).where(v.in_(old)).values({w.name: stand_in.id}) for v, w in _following_visits()]
+    for statement in statements:
         db.session.execute(statement.execution_options(synchronize_session=False))
     moved = sa.update(CheckIn).where(CheckIn.worker_id == worker_id, CheckIn.checked_in_at <= cut).values(worker_id=stand_in.id)
     return db.session.execute(moved.execution_options(synchronize_session=False)).rowcount

@@ -189,11 +189,6 @@ def rollup_selects() -> list[RollupSql]:
     return [station, district, by_service, workers, month_district, month_workers]
 
 
-def whole_months(start: date, end: date) -> bool:
-    """Whether [start, end) is whole calendar months: the monthly rollups can answer it."""
-    return start.day == 1 and end.day == 1 and start < end
-
-
 def rebuild_sql(*, daily_only: bool = False) -> list[str]:
     """daily_only: the day tables alone (the migration that made them ran before the monthly ones existed)."""
     parts = [p for p in rollup_selects() if p.table.startswith("visit_day_") or not daily_only]

@@ -56,7 +56,7 @@ def queue_app(queue_db):
 @pytest.fixture
 def run_worker(queue_db, fake_wechat, tmp_path):
     def start(name: str = "worker"):
-        return worker(queue_db[1], tmp_path / f"{name}.log", TASKS, WECHAT_API_BASE=fake_wechat, YIZHAN_SUBSCRIBE_SEND_ATTEMPTS="3")
+        return worker(queue_db[1], tmp_path / f"{name}.log", TASKS, YIZHAN_WECHAT_API_BASE=fake_wechat, YIZHAN_SUBSCRIBE_SEND_ATTEMPTS="3")
 
     return start
 

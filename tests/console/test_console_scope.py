@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -16,14 +16,14 @@ from app.accounts.audit_models import AuditEntry
 from app.core import clock
 from app.extensions import db
 from app.keepers.models import KeeperCode, StationKeeper
+from app.ratings.models import Rating
 from app.reference import data as ref
 from app.registry.models import Inspection, Station
-from app.visits.models import CheckIn, Rating
+from app.visits.models import CheckIn
 from tests.console_helpers import console_as, flashes
-from tests.factories import CheckInFactory, StationFactory, WorkerFactory
+from tests.factories import CheckInFactory, StationFactory, WorkerFactory, ready_station
 
 MISSING = "FC9999"
-ALL_PASSED = [{"item": item, "passed": True, "note": None} for item in ref.codes(ref.SIX_HAS_ITEMS)]
 PLAQUED = {"status": "plaqued", "plaqued_date": date(2022, 6, 1)}
 EDIT_FORM = {
     "name": "改过的名字", "district": "FC", "address": "绵阳市涪城区临园路1号", "lat": "31.4567", "lng": "104.7462",
@@ -85,18 +85,6 @@ PAGES = [
     Page("POST", f"{S}/sign/reissue", {}),
 ]
 per_page = pytest.mark.parametrize("page", PAGES, ids=str)
-
-
-def ready_station(page: Page, **overrides) -> str:
-    station = StationFactory(**{**page.station, **overrides})
-    if page.inspected:
-        db.session.add(Inspection(station=station, inspector_name="测试", inspected_on=clock.today(), results=ALL_PASSED))
-    if page.keeper:
-        db.session.add(StationKeeper(station_id=station.id, worker_id=WorkerFactory().id))
-    if page.keeper_code:
-        db.session.add(KeeperCode(code_hash=f"test-{station.code}", station_id=station.id, expires_at=clock.now() + timedelta(hours=1)))
-    db.session.commit()
-    return station.code
 
 
 def observable(code: str) -> tuple:

@@ -13,12 +13,12 @@ import sqlalchemy as sa
 from app.accounts.audit_models import AuditEntry
 from app.extensions import db
 from app.keepers import codes as keeper_codes
-from app.keepers.models import KeeperCode, StationKeeper
+from app.keepers.models import KeeperCode
+from app.ratings.models import Rating
 from app.reference import data as ref
 from app.registry.models import Station
-from app.visits.models import Rating
 from tests.console_helpers import console_as, field_errors, flashes
-from tests.factories import CheckInFactory, StationFactory, WorkerFactory
+from tests.factories import CheckInFactory, StationFactory, WorkerFactory, make_keeper
 
 NEW = {
     "name": "临园路环卫驿站", "district": "FC", "address": "绵阳市涪城区临园路1号", "lat": "31.4567", "lng": "104.7462",
@@ -253,9 +253,7 @@ def test_binding_codes_issue_show_once_and_revoke(fc, app_ctx):
 
 def test_a_keeper_is_listed_and_revoked(fc, app_ctx):
     s = StationFactory(code="FC0001")
-    keeper = StationKeeper(station_id=s.id, worker_id=WorkerFactory(worker_group="courier").id)
-    db.session.add(keeper)
-    db.session.commit()
+    keeper = make_keeper(s, WorkerFactory(worker_group="courier"))
     page = fc.get("/console/stations/FC0001").text
     assert "在任" in page and "快递员" in page
     fc.post(f"/console/stations/FC0001/keepers/{keeper.id}/revoke")

@@ -26,7 +26,7 @@ from app.visits import rollups
 from tests.assertions import assert_error
 from tests.conftest import signed_in, worker_signed_in
 from tests.console_helpers import console_as
-from tests.factories import StationFactory, WorkerFactory, make_keeper
+from tests.factories import WorkerFactory, make_keeper
 
 STAFF = "/api/staff/v1"
 MP = "/api/mp/v1"
@@ -116,8 +116,8 @@ def test_station_dates_and_their_defaults_are_chinas_today(client, fc_staff, mom
 
 
 @pytest.fixture
-def station(app_ctx):
-    return StationFactory(code="FC0101", opening_hours=ALWAYS)
+def station_attrs():
+    return {"opening_hours": ALWAYS}
 
 
 def walk_in(api, day: str, count: int = 2):

@@ -61,8 +61,8 @@ def jobs_app(jobs_db):
 @contextmanager
 def worker(url: str, log: Path, modules: tuple[str, ...] = ("tests.job_tasks",), **env_vars):
     """`flask jobs worker` as a process of its own; yields the Popen (the test may kill it)."""
-    env = {**os.environ, "YIZHAN_ENV": "testing", "DATABASE_URL": url, "FLASK_APP": "wsgi", **FAST, **env_vars}
-    env.pop("REDIS_URL", None)
+    env = {**os.environ, "YIZHAN_ENV": "testing", "YIZHAN_DATABASE_URL": url, "FLASK_APP": "wsgi", **FAST, **env_vars}
+    env.pop("YIZHAN_REDIS_URL", None)
     imports = [arg for module in modules for arg in ("--import", module)]
     with open(log, "ab") as out:
         process = subprocess.Popen(

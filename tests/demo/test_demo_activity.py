@@ -14,9 +14,10 @@ from app.core import clock
 from app.demo import activity as demo_activity
 from app.extensions import db
 from app.keepers.models import StationKeeper, StationStatus, StatusUpdate
+from app.ratings.models import COMMENT_PUBLISHED, COMMENT_REVIEW, Rating
 from app.registry.models import Station
 from app.reports.models import Investment
-from app.visits.models import COMMENT_PUBLISHED, COMMENT_REVIEW, SOURCE_MANUAL, SOURCE_SCAN, CheckIn, Rating
+from app.visits.models import SOURCE_MANUAL, SOURCE_SCAN, CheckIn
 
 NOW = datetime(2026, 6, 17, 8, 30, tzinfo=UTC)  # Wednesday 17 June 2026, 16:30 in China
 

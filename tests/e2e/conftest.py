@@ -56,7 +56,7 @@ def _create_staff(env: dict) -> None:
     from config.settings import _normalise_database_url  # psycopg 3, as the app connects
 
     password_hash = generate_password_hash(PASSWORD)
-    engine = sa.create_engine(_normalise_database_url(env["DATABASE_URL"]))
+    engine = sa.create_engine(_normalise_database_url(env["YIZHAN_DATABASE_URL"]))
     try:
         with Session(engine) as session, session.begin():
             for username, (role, district, display) in STAFF.items():

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from app.accounts.audit_models import AuditEntry
@@ -16,15 +15,10 @@ from app.extensions import db
 from app.keepers.models import KeeperCode
 from tests.assertions import assert_error
 from tests.conftest import worker_signed_in
-from tests.factories import StationFactory, WorkerFactory
+from tests.factories import WorkerFactory
 
 STAFF = "/api/staff/v1/stations"
 BIND = "/api/mp/v1/keeper/bind"
-
-
-@pytest.fixture
-def station(app_ctx):
-    return StationFactory(code="FC0101", name="临园路环卫驿站")
 
 
 def issue(api) -> dict:
@@ -79,8 +73,7 @@ def test_an_expired_code_reads_expired_and_may_still_be_revoked(fc_api, station)
     assert fc_api.post(f"{STAFF}/FC0101/keeper-codes/{issued['id']}/revoke").status_code == 200
 
 
-def test_a_code_of_another_station_is_not_found(fc_api, station):
-    StationFactory(code="FC0102")
+def test_a_code_of_another_station_is_not_found(fc_api, station, other_station):
     other = fc_api.post(f"{STAFF}/FC0102/keeper-codes").get_json()
     assert_error(fc_api.post(f"{STAFF}/FC0101/keeper-codes/{other['id']}/revoke"), 404, "keeper_code_not_found")
     assert_error(fc_api.post(f"{STAFF}/FC0101/keeper-codes/{2**40}/revoke"), 404, "keeper_code_not_found")

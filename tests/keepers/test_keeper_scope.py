@@ -20,11 +20,11 @@ import sqlalchemy as sa
 from app.core import clock
 from app.extensions import db
 from app.keepers.models import StationKeeper
+from app.ratings.models import Rating
 from app.registry.models import Station
 from app.visits import walkins
-from app.visits.models import Rating
 from tests.conftest import Api, worker_signed_in
-from tests.factories import CheckInFactory, StationFactory, WorkerFactory
+from tests.factories import CheckInFactory, StationFactory, WorkerFactory, make_keeper
 
 MP = "/api/mp/v1"
 KEEPER = f"{MP}/keeper/stations"
@@ -109,13 +109,6 @@ def everything() -> dict:
     return {t.name: sorted(map(repr, db.session.execute(sa.select(t)).all())) for t in db.metadata.sorted_tables}
 
 
-def keeper_of(station: Station, **values) -> StationKeeper:
-    binding = StationKeeper(station_id=station.id, worker_id=WorkerFactory().id, **values)
-    db.session.add(binding)
-    db.session.commit()
-    return binding
-
-
 @dataclass
 class World:
     """Stations A and B, each with its keeper, and B ready for the endpoint to succeed."""
@@ -132,7 +125,7 @@ class World:
 def world_for(client, app_ctx):
     def make(endpoint: KeeperEndpoint) -> World:
         a, b = StationFactory(code="FC0201"), StationFactory(code="FC0202")
-        binding_a, binding_b = keeper_of(a), keeper_of(b)
+        binding_a, binding_b = make_keeper(a), make_keeper(b)
         params_b = endpoint.params(b, binding_b)
         return World(a, b, worker_signed_in(client, binding_a.worker), binding_a, binding_b, params_b)
 
@@ -199,10 +192,9 @@ def test_the_keeper_of_the_station_succeeds(world_for, client, wx, endpoint):
 def test_keeping_one_station_among_several_reaches_only_those(client, app_ctx):
     """A keeper of A and C, with a revoked binding to B: A and C answer, B is not found."""
     a, b, c = (StationFactory(code=code) for code in ("FC0301", "FC0302", "FC0303"))
-    binding = keeper_of(a)
-    for station, revoked in ((b, True), (c, False)):
-        db.session.add(StationKeeper(station_id=station.id, worker_id=binding.worker_id, revoked_at=clock.now() if revoked else None))
-    db.session.commit()
+    binding = make_keeper(a)
+    make_keeper(b, binding.worker, revoked_at=clock.now())
+    make_keeper(c, binding.worker)
     api = worker_signed_in(client, binding.worker)
     status = KEEPER_ENDPOINTS[0]
     assert [status.call(api, s.code).status_code for s in (a, b, c)] == [200, 404, 200]

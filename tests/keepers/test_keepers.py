@@ -17,23 +17,13 @@ from app.keepers import codes as keeper_codes
 from app.keepers.models import KeeperCode, StationKeeper
 from tests.assertions import assert_error
 from tests.conftest import worker_signed_in
-from tests.factories import StationFactory, WorkerFactory
+from tests.factories import WorkerFactory
 
 STAFF = "/api/staff/v1/stations"
 BIND = "/api/mp/v1/keeper/bind"
 MINE = "/api/mp/v1/keeper/stations"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CODE = re.compile(r"^[2-9A-HJKMNP-Z]{8}$")  # no 0 O 1 I L
-
-
-@pytest.fixture
-def station(app_ctx):
-    return StationFactory(code="FC0101", name="临园路环卫驿站")
-
-
-@pytest.fixture
-def other_station(app_ctx):
-    return StationFactory(code="FC0102", name="剑南路驿站")
 
 
 def issue(api, code: str = "FC0101") -> str:
@@ -284,8 +274,7 @@ def test_another_district_cannot_see_or_change_keepers(fc_api, yx_api, worker_ap
     assert all(k[3] is None for k in bindings()) and len(codes_table()) == 1
 
 
-def test_the_whole_binding_loop_for_another_district_with_city_staff(city_api, client, app_ctx):
-    StationFactory(code="YX0001", district_code="YX", address="绵阳市游仙区", lat=31.4765, lng=104.779)
+def test_the_whole_binding_loop_for_another_district_with_city_staff(city_api, client, yx_station):
     api = worker_signed_in(client, WorkerFactory())
     keeper_id = bind(api, issue(city_api, "YX0001")).get_json()["keeper_id"]
     assert city_api.post(f"{STAFF}/YX0001/keepers/{keeper_id}/revoke").status_code == 200

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from app.accounts.worker_models import Worker
 from app.core import wechat_events
 from app.extensions import db
-from app.visits.models import CheckIn, Rating
+from app.ratings.models import Rating
+from app.visits.models import CheckIn
 from tests.privacy.world import COMMENT, MP, make_world, reports, traces
 
 pytestmark = pytest.mark.usefixtures("clock")

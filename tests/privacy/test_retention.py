@@ -15,7 +15,8 @@ from app.core import jobs
 from app.core.clock import CHINA_TZ
 from app.extensions import db
 from app.privacy import retention
-from app.visits.models import CheckIn, Rating
+from app.ratings.models import Rating
+from app.visits.models import CheckIn
 from tests.assertions import assert_error
 from tests.privacy.world import COMMENT, STAFF, make_world, reports
 

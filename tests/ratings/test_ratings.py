@@ -16,10 +16,11 @@ import sqlalchemy as sa
 from app.core import clock
 from app.extensions import db
 from app.ratings import service as rating_service
+from app.ratings.models import Rating
 from app.reference import data as ref
-from app.visits.models import CheckIn, Rating
+from app.visits.models import CheckIn
 from tests.assertions import assert_error
-from tests.conftest import Api, signed_in, worker_signed_in
+from tests.conftest import sign_in_through_wechat, signed_in, worker_signed_in
 from tests.factories import CheckInFactory, StaffFactory, StationFactory, WorkerFactory
 
 MP = "/api/mp/v1"
@@ -62,20 +63,8 @@ def check_calls(wx) -> int:
 
 
 @pytest.fixture
-def station(app_ctx):
-    return StationFactory(code="FC0101", name="临园路环卫驿站")
-
-
-@pytest.fixture
 def visit(station, worker):
     return CheckInFactory(station=station, worker=worker, checked_in_at=clock.now() - timedelta(hours=1))
-
-
-def sign_in_through_wechat(client, wx, worker) -> Api:
-    """The worker opens the mini-program: WeChat now knows them (msg_sec_check wants that)."""
-    r = client.post(f"{MP}/session", json={"code": wx.login_code(worker.openid)})
-    assert r.status_code == 200, r.get_json()
-    return Api(client, r.get_json()["token"])
 
 
 @pytest.fixture

@@ -33,11 +33,6 @@ def fc_station(app_ctx):
     return StationFactory(code="FC0001")
 
 
-@pytest.fixture
-def yx_station(app_ctx):
-    return StationFactory(code="YX0001", district_code="YX", address="绵阳市游仙区", lat=31.4765, lng=104.779)
-
-
 def stored() -> list[tuple]:
     columns = (Investment.station_id, Investment.year, Investment.quarter)
     amounts = (Investment.union_amount, Investment.government_amount, Investment.other_amount)

@@ -16,12 +16,12 @@ from app.accounts.actor import CLI_ACTOR
 from app.core import clock
 from app.extensions import db
 from app.keepers.models import StatusUpdate
+from app.ratings.models import Rating
 from app.reference import data as ref
 from app.registry.models import Inspection
 from app.reports import quality
-from app.visits.models import Rating
 from tests.assertions import assert_error
-from tests.factories import CheckInFactory, StationFactory, WorkerFactory, make_keeper
+from tests.factories import YX_STATION, CheckInFactory, StationFactory, WorkerFactory, make_keeper
 
 URL = "/api/staff/v1/reports/quality"
 CN = clock.CHINA_TZ
@@ -70,7 +70,7 @@ def stations(app_ctx):
     b = StationFactory(code="FC0002", status="built", amenities=AMENITIES6[:3])
     c = StationFactory(code="FC0003", status="plaqued", amenities=[], provincial_best=True)
     StationFactory(code="FC0004", status="retired", retired_at=china(3, 1), retired_reason="撤并")
-    e = StationFactory(code="YX0001", district_code="YX", status="plaqued", address="绵阳市游仙区", lat=31.4765, lng=104.779)
+    e = StationFactory(**YX_STATION, status="plaqued")
 
     inspect(a, 2, date(2025, 1, 5))
     inspect(a, 6, date(2025, 2, 5))  # the latest counts
@@ -161,13 +161,13 @@ def test_weights_come_from_configuration(app, fc_api, stations, monkeypatch):
 def test_weights_from_the_environment():
     from config.settings import load_config
 
-    settings = load_config("testing", environ={"YIZHAN_QUALITY_WEIGHTS": "visits=50, satisfaction=0", "YIZHAN_QUALITY_TOP_N": "3"})
+    settings = load_config("testing", environ={"YIZHAN_QUALITY_WEIGHTS": '{"visits": 50, "satisfaction": 0}', "YIZHAN_QUALITY_TOP_N": "3"})
     assert settings["QUALITY_WEIGHTS"] == {"build": 20, "operation": 20, "function": 15, "visits": 50.0, "satisfaction": 0.0}
     assert settings["QUALITY_TOP_N"] == 3
     from config.settings import ConfigError
 
     with pytest.raises(ConfigError):
-        load_config("testing", environ={"YIZHAN_QUALITY_WEIGHTS": "beauty=10"})
+        load_config("testing", environ={"YIZHAN_QUALITY_WEIGHTS": '{"beauty": 10}'})
 
 
 def test_csv_and_xlsx_exports(city_api, stations):

@@ -20,7 +20,7 @@ from app.reference.models import District
 from app.reports import quarterly, quarters
 from app.reports.models import Investment, QuarterlySubmission
 from tests.assertions import assert_error
-from tests.factories import CheckInFactory, StationFactory, WorkerFactory
+from tests.factories import YX_STATION, CheckInFactory, StationFactory, WorkerFactory
 
 URL = "/api/staff/v1/reports/quarterly"
 STATUS_URL = "/api/staff/v1/reports/quarterly/status"
@@ -73,9 +73,7 @@ def year_2025(app_ctx):
         code="FC0008", build_mode="self_built", host_unit=None, built_date=date(2025, 9, 30), status="plaqued"
     )
     s["q4_first_day"] = StationFactory(code="FC0009", build_mode="co_built", built_date=date(2025, 10, 1))
-    s["yx"] = StationFactory(
-        code="YX0001", district_code="YX", built_date=date(2025, 2, 1), address="绵阳市游仙区", lat=31.4765, lng=104.779
-    )
+    s["yx"] = StationFactory(**YX_STATION, built_date=date(2025, 2, 1))
 
     add_investment(s["old"], 2025, 1, union="1.50", government="2.25")
     add_investment(s["q1_last_day"], 2025, 1, union="0.10", government="0.20", other="0.30")

@@ -49,18 +49,14 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def station(app_ctx):
-    return StationFactory(code="FC0101", name="临园路环卫驿站", amenities=["drinking_water", "toilet", "rest_seats"])
+def station_attrs():
+    return {"amenities": ["drinking_water", "toilet", "rest_seats"]}
 
 
 @pytest.fixture
-def binding(station):
-    return make_keeper(station, WorkerFactory(worker_group="sanitation"))
-
-
-@pytest.fixture
-def keeper(client, binding):
-    return worker_signed_in(client, binding.worker)
+def keeper_worker(app_ctx):
+    """A keeper apart from `worker`, who looks on."""
+    return WorkerFactory(worker_group="sanitation")
 
 
 def post(api, **body) -> dict:
@@ -90,8 +86,8 @@ def iso(moment: datetime) -> str:
 # --- what workers see ----------------------------------------------------------------------------------
 
 
-def test_a_post_is_what_workers_see_at_once(keeper, worker_api, client, station):
-    body = post(keeper, water="low", toilet="cleaning", rest_seats=3, note="热水在前台")
+def test_a_post_is_what_workers_see_at_once(keeper_api, worker_api, client, station):
+    body = post(keeper_api, water="low", toilet="cleaning", rest_seats=3, note="热水在前台")
     live = body["live_status"]
     assert live["water"] == {"state": "low", "updated_at": iso(NOW), "age_seconds": 0}
     assert live["toilet"] == {"state": "cleaning", "updated_at": iso(NOW), "age_seconds": 0}
@@ -106,7 +102,7 @@ def test_a_post_is_what_workers_see_at_once(keeper, worker_api, client, station)
     assert [(i["code"], i["live_status"]) for i in items] == [("FC0101", live)]
     scan = worker_api.get(f"{MP}/scan", query_string={"q": sign_tokens.url_for_sign(station)}).get_json()
     assert scan["live_status"] == live
-    assert keeper.get(f"{MP}/keeper/stations").get_json()["items"][0]["station"]["live_status"] == live
+    assert keeper_api.get(f"{MP}/keeper/stations").get_json()["items"][0]["station"]["live_status"] == live
     # And the sign's web page, in words.
     page = client.get(sign_tokens.url_for_sign(station).split("://", 1)[1].split("/", 1)[1].join(["/", ""])).get_data(as_text=True)
     for words in ("饮水：不多（刚刚更新）", "厕所：清洁中", "休息座位：空余 3 个", "站点说明：热水在前台", "开放中"):
@@ -123,10 +119,10 @@ def test_nothing_posted_reads_unknown_everywhere(worker_api, client, station):
     assert "暂无实时状态" in page.get_data(as_text=True)
 
 
-def test_only_the_given_parts_change_each_with_its_own_time(keeper, worker_api, clock, station):
-    post(keeper, water="available", toilet="open")
+def test_only_the_given_parts_change_each_with_its_own_time(keeper_api, worker_api, clock, station):
+    post(keeper_api, water="available", toilet="open")
     clock.advance(hours=1)
-    post(keeper, toilet="closed")
+    post(keeper_api, toilet="closed")
     live = seen(worker_api)["live_status"]
     assert live["water"] == {"state": "available", "updated_at": iso(NOW), "age_seconds": 3600}
     assert live["toilet"] == {"state": "closed", "updated_at": iso(NOW + timedelta(hours=1)), "age_seconds": 0}
@@ -134,24 +130,24 @@ def test_only_the_given_parts_change_each_with_its_own_time(keeper, worker_api, 
 
 
 @pytest.mark.parametrize(("sent", "state", "free"), [(0, "full", 0), ("full", "full", 0), (5, "available", 5), (999, "available", 999)])
-def test_rest_seats_are_a_number_or_full(keeper, station, sent, state, free):
-    seats = post(keeper, rest_seats=sent)["live_status"]["rest_seats"]
+def test_rest_seats_are_a_number_or_full(keeper_api, station, sent, state, free):
+    seats = post(keeper_api, rest_seats=sent)["live_status"]["rest_seats"]
     assert (seats["state"], seats["seats_free"]) == (state, free)
 
 
 @pytest.mark.parametrize("cleared", [None, "", "   "])
-def test_the_note_may_be_cleared(keeper, worker_api, clock, station, cleared):
-    post(keeper, note="今天下午停水")
+def test_the_note_may_be_cleared(keeper_api, worker_api, clock, station, cleared):
+    post(keeper_api, note="今天下午停水")
     clock.advance(minutes=5)
-    post(keeper, note=cleared)
+    post(keeper_api, note=cleared)
     assert seen(worker_api)["live_status"]["note"] == {"text": None, "updated_at": iso(NOW + timedelta(minutes=5)), "age_seconds": 0}
 
 
 # --- freshness -----------------------------------------------------------------------------------------
 
 
-def test_a_part_older_than_the_freshness_limit_reads_unknown_with_its_time(keeper, worker_api, clock, station):
-    post(keeper, water="available", rest_seats=4, note="欢迎")
+def test_a_part_older_than_the_freshness_limit_reads_unknown_with_its_time(keeper_api, worker_api, clock, station):
+    post(keeper_api, water="available", rest_seats=4, note="欢迎")
     clock.advance(hours=6)
     assert seen(worker_api)["live_status"]["water"]["state"] == "available"  # six hours is not older
     clock.advance(seconds=1)
@@ -161,9 +157,9 @@ def test_a_part_older_than_the_freshness_limit_reads_unknown_with_its_time(keepe
     assert live["note"] == {"text": None, "updated_at": iso(NOW), "age_seconds": 6 * 3600 + 1}
 
 
-def test_the_freshness_limit_is_configurable(app, keeper, worker_api, clock, station, monkeypatch):
+def test_the_freshness_limit_is_configurable(app, keeper_api, worker_api, clock, station, monkeypatch):
     monkeypatch.setitem(app.config, "STATUS_FRESHNESS_HOURS", 1)
-    post(keeper, toilet="open")
+    post(keeper_api, toilet="open")
     clock.advance(minutes=61)
     assert seen(worker_api)["live_status"]["toilet"]["state"] == "unknown"
 
@@ -214,10 +210,10 @@ def open_nearby(api, station) -> list[str]:
     return [i["code"] for i in api.get(f"{MP}/stations/nearby", query_string=params).get_json()["items"]]
 
 
-def test_a_temporary_closure_overrides_the_opening_hours(keeper, worker_api, client, station, neighbour):
+def test_a_temporary_closure_overrides_the_opening_hours(keeper_api, worker_api, client, station, neighbour):
     assert open_nearby(worker_api, station) == ["FC0101", "FC0102"]
     until = NOW + timedelta(hours=2)
-    body = post(keeper, station=closing(until))
+    body = post(keeper_api, station=closing(until))
     assert body["open_now"] is False
     assert body["live_status"]["station"] == {
         "state": "closed_temporarily", "reason": "停水检修", "until": iso(until), "updated_at": iso(NOW), "age_seconds": 0,
@@ -230,14 +226,14 @@ def test_a_temporary_closure_overrides_the_opening_hours(keeper, worker_api, cli
     assert "临时关闭：停水检修，预计 3月4日 12:00 恢复开放" in page and "未开放" in page
 
 
-def test_a_closure_given_in_beijing_time_without_an_offset(keeper, station):
-    body = post(keeper, station={"state": "closed_temporarily", "reason": "检修", "until": "2026-03-04T12:30:00"})
+def test_a_closure_given_in_beijing_time_without_an_offset(keeper_api, station):
+    body = post(keeper_api, station={"state": "closed_temporarily", "reason": "检修", "until": "2026-03-04T12:30:00"})
     assert body["live_status"]["station"]["until"] == iso(datetime(2026, 3, 4, 4, 30, tzinfo=UTC))
 
 
-def test_a_closure_holds_past_the_freshness_limit_until_its_end(keeper, worker_api, clock, station):
+def test_a_closure_holds_past_the_freshness_limit_until_its_end(keeper_api, worker_api, clock, station):
     until = NOW + timedelta(days=2)
-    post(keeper, station=closing(until), water="available")
+    post(keeper_api, station=closing(until), water="available")
     clock.advance(days=1)  # Thursday 10:00: open by the hours
     body = seen(worker_api)
     assert body["live_status"]["station"]["state"] == "closed_temporarily" and body["open_now"] is False
@@ -250,8 +246,8 @@ def test_a_closure_holds_past_the_freshness_limit_until_its_end(keeper, worker_a
     }  # fmt: skip
 
 
-def test_after_a_closure_the_opening_hours_decide_again(keeper, worker_api, clock, station, neighbour):
-    post(keeper, station=closing(NOW + timedelta(hours=9)))  # until 19:00, after closing time
+def test_after_a_closure_the_opening_hours_decide_again(keeper_api, worker_api, clock, station, neighbour):
+    post(keeper_api, station=closing(NOW + timedelta(hours=9)))  # until 19:00, after closing time
     clock.advance(hours=9, minutes=1)
     assert seen(worker_api)["open_now"] is False  # 19:01: the hours say closed
     clock.advance(hours=13)  # Thursday 08:01
@@ -259,10 +255,10 @@ def test_after_a_closure_the_opening_hours_decide_again(keeper, worker_api, cloc
     assert open_nearby(worker_api, station) == ["FC0101", "FC0102"]
 
 
-def test_reopening_ends_the_closure(keeper, worker_api, clock, station):
-    post(keeper, station=closing(NOW + timedelta(days=1)))
+def test_reopening_ends_the_closure(keeper_api, worker_api, clock, station):
+    post(keeper_api, station=closing(NOW + timedelta(days=1)))
     clock.advance(minutes=30)
-    body = post(keeper, station={"state": "open"})
+    body = post(keeper_api, station={"state": "open"})
     assert body["open_now"] is True
     assert body["live_status"]["station"] == {
         "state": "open", "reason": None, "until": None, "updated_at": iso(NOW + timedelta(minutes=30)), "age_seconds": 0,
@@ -270,9 +266,9 @@ def test_reopening_ends_the_closure(keeper, worker_api, clock, station):
     assert seen(worker_api)["open_now"] is True
 
 
-def test_saying_open_does_not_open_a_station_out_of_hours(keeper, worker_api, clock, station):
+def test_saying_open_does_not_open_a_station_out_of_hours(keeper_api, worker_api, clock, station):
     clock.now = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # 20:00 in China
-    body = post(keeper, station={"state": "open"})
+    body = post(keeper_api, station={"state": "open"})
     assert body["open_now"] is False and body["live_status"]["station"]["state"] == "open"
 
 
@@ -311,16 +307,16 @@ INVALID = [
 
 
 @pytest.fixture
-def earlier_post(keeper, clock, station):
+def earlier_post(keeper_api, clock, station):
     """Something already posted, so a refusal could only show by changing it."""
-    post(keeper, water="available", toilet="open", rest_seats=2, note="原来的说明")
+    post(keeper_api, water="available", toilet="open", rest_seats=2, note="原来的说明")
     clock.advance(minutes=10)
 
 
 @pytest.mark.parametrize("body", INVALID, ids=repr)
-def test_bad_posts_are_refused_and_nothing_is_written(keeper, earlier_post, body):
+def test_bad_posts_are_refused_and_nothing_is_written(keeper_api, earlier_post, body):
     before = stored()
-    r = keeper.put(STATUS, json=body)
+    r = keeper_api.put(STATUS, json=body)
     assert r.status_code == 422, r.get_json()
     error = r.get_json()["error"]
     assert set(r.get_json()) == {"error"} and error["code"] == "validation_error" and CJK.search(error["message"])
@@ -332,25 +328,25 @@ def test_bad_posts_are_refused_and_nothing_is_written(keeper, earlier_post, body
     [NOW - timedelta(minutes=1), NOW, NOW + timedelta(days=7, seconds=1), NOW + timedelta(days=30)],
     ids=["past", "now", "just over a week", "a month"],
 )
-def test_a_closure_must_end_within_a_week(keeper, earlier_post, clock, until):
+def test_a_closure_must_end_within_a_week(keeper_api, earlier_post, clock, until):
     clock.now = NOW  # the until values are relative to the moment of the post
     before = stored()
-    r = keeper.put(STATUS, json={"station": closing(until), "water": "out"})
+    r = keeper_api.put(STATUS, json={"station": closing(until), "water": "out"})
     assert r.status_code == 422, r.get_json()
     error = r.get_json()["error"]
     assert error["code"] == "closure_until_out_of_range" and error["details"] == {"station": {"until": [error["message"]]}}
     assert stored() == before
 
 
-def test_a_closure_of_exactly_a_week_is_taken(keeper, station):
+def test_a_closure_of_exactly_a_week_is_taken(keeper_api, station):
     until = NOW + timedelta(days=7)
-    assert post(keeper, station=closing(until))["live_status"]["station"]["until"] == iso(until)
+    assert post(keeper_api, station=closing(until))["live_status"]["station"]["until"] == iso(until)
 
 
-def test_a_revoked_keepers_post_is_refused(keeper, earlier_post, binding, fc_api, worker_api):
-    assert fc_api.post(f"{STAFF}/FC0101/keepers/{binding.id}/revoke").status_code == 200
+def test_a_revoked_keepers_post_is_refused(keeper_api, earlier_post, keeper_binding, fc_api, worker_api):
+    assert fc_api.post(f"{STAFF}/FC0101/keepers/{keeper_binding.id}/revoke").status_code == 200
     before, shown = stored(), seen(worker_api)
-    r = keeper.put(STATUS, json={"water": "out"})
+    r = keeper_api.put(STATUS, json={"water": "out"})
     assert (r.status_code, r.get_json()["error"]["code"]) == (403, "not_a_keeper")
     assert stored() == before and seen(worker_api) == shown
 
@@ -358,8 +354,8 @@ def test_a_revoked_keepers_post_is_refused(keeper, earlier_post, binding, fc_api
 # --- the history ---------------------------------------------------------------------------------------
 
 
-def test_every_post_is_kept_with_who_and_when(keeper, binding, client, clock, station, fc_api, city_api, yx_api):
-    post(keeper, water="low", rest_seats="full")
+def test_every_post_is_kept_with_who_and_when(keeper_api, keeper_binding, client, clock, station, fc_api, city_api, yx_api):
+    post(keeper_api, water="low", rest_seats="full")
     clock.advance(minutes=20)
     colleague_binding = make_keeper(station)
     colleague = worker_signed_in(client, colleague_binding.worker)
@@ -374,18 +370,18 @@ def test_every_post_is_kept_with_who_and_when(keeper, binding, client, clock, st
     assert latest["keeper"] == {"id": colleague_binding.id, "worker_id": colleague_binding.worker_id, "worker_group": None}
     assert latest["changes"] == {"station": {"state": "closed_temporarily", "reason": "停水检修", "until": iso(until)}, "note": None}
     assert first["posted_at"] == iso(NOW)
-    assert first["keeper"] == {"id": binding.id, "worker_id": binding.worker_id, "worker_group": {"code": "sanitation", "name": "环卫工人"}}
+    sanitation = {"code": "sanitation", "name": "环卫工人"}
+    assert first["keeper"] == {"id": keeper_binding.id, "worker_id": keeper_binding.worker_id, "worker_group": sanitation}
     assert first["changes"] == {"water": "low", "rest_seats": "full"}
-    assert binding.worker.openid not in r.get_data(as_text=True)
+    assert keeper_binding.worker.openid not in r.get_data(as_text=True)
     assert city_api.get(f"{STAFF}/FC0101/status-history").get_json() == body
     paged = fc_api.get(f"{STAFF}/FC0101/status-history", query_string={"page": 2, "per_page": 1}).get_json()
     assert [i["id"] for i in paged["items"]] == [first["id"]]
     assert (yx_api.get(f"{STAFF}/FC0101/status-history").status_code, r.status_code) == (404, 200)
 
 
-def test_the_history_is_the_stations_own(keeper, fc_api, app_ctx):
-    post(keeper, water="low")
-    StationFactory(code="FC0102")
+def test_the_history_is_the_stations_own(keeper_api, fc_api, other_station):
+    post(keeper_api, water="low")
     assert fc_api.get(f"{STAFF}/FC0102/status-history").get_json()["total"] == 0
 
 

@@ -10,8 +10,8 @@ import pytest
 
 from app.core import clock
 from app.extensions import db
+from app.ratings.models import Rating
 from app.signs import tokens as sign_tokens
-from app.visits.models import Rating
 from tests.factories import CheckInFactory, StationFactory
 
 STATIONS = "/api/mp/v1/stations"
@@ -28,17 +28,16 @@ def _fixed_clock(monkeypatch):
 
 
 @pytest.fixture
-def station(app_ctx):
-    return StationFactory(
-        code="FC9801",
-        name="临园路环卫驿站",
-        address="绵阳市涪城区临园路东段 12 号",
-        amenities=["drinking_water", "toilet", "rest_seats"],
-        amenities_other="雨伞借用",
-        keeper_name="王师傅",
-        keeper_phone="13800000000",
-        worker_groups=["sanitation", "courier"],
-    )
+def station_attrs():
+    return {
+        "code": "FC9801",
+        "address": "绵阳市涪城区临园路东段 12 号",
+        "amenities": ["drinking_water", "toilet", "rest_seats"],
+        "amenities_other": "雨伞借用",
+        "keeper_name": "王师傅",
+        "keeper_phone": "13800000000",
+        "worker_groups": ["sanitation", "courier"],
+    }
 
 
 def error_of(r, status: int, code: str) -> dict:

@@ -59,7 +59,7 @@ def test_distinct_workers_are_distinct_visits(live, fake_wechat, request):
 
 def test_health_says_what_redis_is_doing(live):
     body = requests.get(f"{live.base_url}/healthz").json()
-    expected = "ok" if live.env["REDIS_URL"] == REDIS_TEST_URL else "degraded"
+    expected = "ok" if live.env["YIZHAN_REDIS_URL"] == REDIS_TEST_URL else "degraded"
     assert body["status"] == expected
 
 

@@ -28,6 +28,7 @@ from app.adapters.wechat import (
 )
 from app.extensions import wechat
 from config import ConfigError, load_config
+from tests.test_config import PRODUCTION_ENV
 
 
 @pytest.fixture
@@ -310,14 +311,6 @@ def test_flask_wechat_fake_serves_the_fake(app, monkeypatch):
 
 # configuration ---------------------------------------------------------------------------------
 
-PRODUCTION_ENV = {
-    "SECRET_KEY": "s" * 48,
-    "PUBLIC_BASE_URL": "https://yizhan.example.cn",
-    "WECHAT_APPID": "wx1234567890abcdef",
-    "WECHAT_SECRET": "0123456789abcdef0123456789abcdef",
-    "DATABASE_URL": "postgresql://yizhan@db-host/yizhan",
-}
-
 
 def test_development_talks_to_the_local_fake(tmp_path):
     settings = load_config("development", environ={}, instance_path=str(tmp_path))
@@ -335,9 +328,9 @@ def test_production_talks_to_wechat(tmp_path):
 @pytest.mark.parametrize(
     "environ",
     [
-        {"WECHAT_APPID": fake_wechat_package.DEFAULT_APPID},
-        {"WECHAT_SECRET": fake_wechat_package.DEFAULT_SECRET},
-        {"WECHAT_API_BASE": "http://127.0.0.1:8100/"},
+        {"YIZHAN_WECHAT_APPID": fake_wechat_package.DEFAULT_APPID},
+        {"YIZHAN_WECHAT_SECRET": fake_wechat_package.DEFAULT_SECRET},
+        {"YIZHAN_WECHAT_API_BASE": "http://127.0.0.1:8100/"},
     ],
 )
 def test_production_refuses_the_fake_wechat(tmp_path, environ):
@@ -346,8 +339,8 @@ def test_production_refuses_the_fake_wechat(tmp_path, environ):
 
 
 def test_wechat_timeout_from_the_environment(tmp_path):
-    settings = load_config("development", environ={"WECHAT_TIMEOUT": "1.5"}, instance_path=str(tmp_path))
+    settings = load_config("development", environ={"YIZHAN_WECHAT_TIMEOUT": "1.5"}, instance_path=str(tmp_path))
     assert settings["WECHAT_TIMEOUT"] == 1.5
     for bad in ("soon", "0", "-1", "600"):
         with pytest.raises(ConfigError, match="WECHAT_TIMEOUT"):
-            load_config("development", environ={"WECHAT_TIMEOUT": bad}, instance_path=str(tmp_path))
+            load_config("development", environ={"YIZHAN_WECHAT_TIMEOUT": bad}, instance_path=str(tmp_path))

@@ -284,14 +284,14 @@ def test_production_refuses_the_fakes_push_secrets_and_bad_settings(tmp_path):
     settings = load_config("production", environ=PRODUCTION_ENV, instance_path=str(tmp_path))
     assert settings["WECHAT_PUSH_TOKEN"] == ""  # starts, refusing pushes until configured
     with pytest.raises(ConfigError, match="WECHAT_PUSH_TOKEN"):
-        fake = {**PRODUCTION_ENV, "WECHAT_PUSH_TOKEN": TOKEN, "WECHAT_PUSH_MODE": "plain"}
+        fake = {**PRODUCTION_ENV, "YIZHAN_WECHAT_PUSH_TOKEN": TOKEN, "YIZHAN_WECHAT_PUSH_MODE": "plain"}
         load_config("production", environ=fake, instance_path=str(tmp_path))
-    real = {**PRODUCTION_ENV, "WECHAT_PUSH_TOKEN": "a-real-token-from-the-console"}
+    real = {**PRODUCTION_ENV, "YIZHAN_WECHAT_PUSH_TOKEN": "a-real-token-from-the-console"}
     with pytest.raises(ConfigError, match="WECHAT_PUSH_AES_KEY"):
         load_config("production", environ=real, instance_path=str(tmp_path))  # secure mode needs the key
     with pytest.raises(ConfigError, match="WECHAT_PUSH_MODE"):
-        load_config("production", environ={**real, "WECHAT_PUSH_MODE": "loud"}, instance_path=str(tmp_path))
-    plain = load_config("production", environ={**real, "WECHAT_PUSH_MODE": "plain"}, instance_path=str(tmp_path))
+        load_config("production", environ={**real, "YIZHAN_WECHAT_PUSH_MODE": "loud"}, instance_path=str(tmp_path))
+    plain = load_config("production", environ={**real, "YIZHAN_WECHAT_PUSH_MODE": "plain"}, instance_path=str(tmp_path))
     assert plain["WECHAT_PUSH_MODE"] == "plain"
 
 
