@@ -57,6 +57,9 @@ def create_app(env_name: str | None = None, overrides: Mapping | None = None) ->
 
 
 def _configure_logging(app: APIFlask) -> None:
+    from app.core import log_redaction
+
+    log_redaction.install()  # no openid, token or phone number in any log line (README "Privacy")
     if not app.debug and not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

@@ -22,6 +22,7 @@ signs = AppGroup("signs", help="印制站点标牌")
 staff = AppGroup("staff", help="管理员工账号")
 wechat = AppGroup("wechat", help="微信接口（本地模拟服务）")
 geo = AppGroup("geo", help="附近站点的地理索引（Redis）")
+privacy = AppGroup("privacy", help="个人信息保护：隐私保护指引、保留期限")
 
 
 @seed.command("reference")
@@ -122,6 +123,34 @@ def wechat_fake(host, port, quiet, devtools_openid):
     fake_wechat.serve(host, port, quiet=quiet, devtools_openid=devtools_openid)
 
 
+@privacy.command("publish-notice")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def privacy_publish_notice(path):
+    """Publish a new version of the privacy notice from a JSON file {"title", "sections": [{"heading",
+    "text"}]}: every worker is asked again before their location or photos are used."""
+    import json
+
+    from app.privacy import consents
+
+    with open(path, encoding="utf-8") as f:
+        body = json.load(f)
+    sections = body.get("sections") if isinstance(body, dict) else None
+    if not body.get("title") or not sections or not all(isinstance(x, dict) and x.get("heading") and x.get("text") for x in sections):
+        raise click.ClickException('the file needs {"title": …, "sections": [{"heading": …, "text": …}, …]}')
+    notice = consents.publish_notice(body["title"], [{"heading": x["heading"], "text": x["text"]} for x in sections])
+    click.echo(f"published the privacy notice version {notice.version}: every worker will be asked again")
+
+
+@privacy.command("retention")
+def privacy_retention():
+    """Run the retention job now (it also runs daily on the job queue) and print what it removed."""
+    from app.privacy import retention
+
+    run = retention.run()
+    for name, count in sorted(run.removed.items()):
+        click.echo(f"{name}: {count}")
+
+
 @geo.command("rebuild")
 def geo_rebuild():
     """Rebuild the Redis geo index of stations from the database (it also rebuilds itself when
@@ -144,4 +173,5 @@ def register_cli(app) -> None:
     app.cli.add_command(wechat)
     app.cli.add_command(signs)
     app.cli.add_command(geo)
+    app.cli.add_command(privacy)
     app.cli.add_command(reports)

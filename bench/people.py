@@ -19,6 +19,12 @@ def worker_tokens(server: Server, count: int, tag: str) -> list[str]:
             for n in range(count):
                 copy.write_row((f"o-bench-{tag}-{n:07d}", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"))
         ids = [row[0] for row in conn.execute("SELECT id FROM workers WHERE openid LIKE %s ORDER BY id", (f"o-bench-{tag}-%",))]
+        # They have consented to the latest privacy notice: their check-ins may carry a location.
+        conn.execute(
+            "INSERT INTO privacy_consents (worker_id, notice_version, feature, given_at)"
+            " SELECT id, (SELECT max(version) FROM privacy_notices), 'location', now() FROM workers WHERE openid LIKE %s",
+            (f"o-bench-{tag}-%",),
+        )
     # The same format and salt as app.accounts.tokens: the bench signs what the app will accept.
     serializer = URLSafeTimedSerializer(server.env["YIZHAN_SECRET_KEY"], salt=tokens.WORKER)
     return [serializer.dumps({"wid": wid}) for wid in ids]

@@ -64,14 +64,21 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def running_app(
-    workers: int = 2, env: dict | None = None, name: str | None = None, keep: bool = False, prepare=None, wsgi: str = "wsgi:app"
+    workers: int = 2,
+    env: dict | None = None,
+    name: str | None = None,
+    keep: bool = False,
+    prepare=None,
+    wsgi: str = "wsgi:app",
+    log_path: str | None = None,
 ):
     """gunicorn on a fresh PostgreSQL database (migrated, reference data, one city staff
     account), in the production configuration unless `env` says otherwise.
 
     keep: the database is kept (created when missing, migrated) and left in place afterwards;
     `prepare(env)` runs after the migration and before gunicorn starts (a data load).
-    wsgi: what gunicorn serves (the bench's main server adds a naive reference: bench/naive.py)."""
+    wsgi: what gunicorn serves (the bench's main server adds a naive reference: bench/naive.py).
+    log_path: keep the server's whole log there, access lines included (the privacy log scan)."""
     name = name or f"yizhan_bench_{os.getpid()}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
@@ -98,7 +105,7 @@ def running_app(
         **(env or {}),
     }
     # The server's log goes to a file: a pipe could fill up and block a chatty server.
-    with tempfile.TemporaryFile() as log:
+    with open(log_path, "w+b") if log_path else tempfile.TemporaryFile() as log:
         process = None
         try:
             # flask db upgrade, flask seed reference, flask staff create: in one process.
@@ -106,10 +113,10 @@ def running_app(
             if prepare is not None:
                 prepare(env)
             process = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null", wsgi],
+                [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--access-logfile", "-" if log_path else "/dev/null", wsgi],
                 env=env,
                 cwd=ROOT,
-                stdout=subprocess.DEVNULL,
+                stdout=log if log_path else subprocess.DEVNULL,
                 stderr=log,
             )
             base_url = f"http://127.0.0.1:{port}"

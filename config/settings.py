@@ -256,6 +256,19 @@ class BaseConfig:
     SPOT_CHECK_PERIOD_DAYS = 90
     # Supplies: keepers and staff are reminded this many days before an item expires.
     SUPPLY_REMIND_DAYS = 14
+    # Privacy (issue 19, app/privacy, README "Privacy"): how long personal data is kept, in days.
+    # A check-in's link to its worker is dropped once older than CHECKIN_LINK_RETENTION_DAYS, at
+    # the first point where dropping it cannot change a report (keep it above a year and a week,
+    # 372 days: the yearly and weekly "new workers" counts read it); comments, photos,
+    # problem-report texts and audit entries are deleted or emptied after theirs. The daily
+    # retention job (privacy.retention) works in batches of PRIVACY_RETENTION_BATCH rows, each
+    # its own short transaction.
+    CHECKIN_LINK_RETENTION_DAYS = 400
+    COMMENT_RETENTION_DAYS = 365
+    PHOTO_RETENTION_DAYS = 180
+    PROBLEM_REPORT_TEXT_RETENTION_DAYS = 365
+    AUDIT_RETENTION_DAYS = 3 * 365
+    PRIVACY_RETENTION_BATCH = 500
 
     DEBUG = False
     TESTING = False

@@ -18,6 +18,7 @@ def register_miniprogram_api(app: APIFlask) -> None:
         keeper_activities,
         keeper_summary,
         ping,
+        privacy,
         problems,
         ratings,
         session,
@@ -27,5 +28,5 @@ def register_miniprogram_api(app: APIFlask) -> None:
     )
 
     modules = (ping, session, stations, checkins, ratings, keeper, walkins, keeper_summary, activities, keeper_activities)
-    for module in (*modules, problems, supplies):
+    for module in (*modules, problems, supplies, privacy):
         app.register_blueprint(module.bp, url_prefix=MP_PREFIX)

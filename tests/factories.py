@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import factory
+import sqlalchemy as sa
 from factory.alchemy import SQLAlchemyModelFactory
 from werkzeug.security import generate_password_hash
 
@@ -13,6 +14,7 @@ from app.accounts.worker_models import Worker
 from app.core import clock
 from app.extensions import db
 from app.keepers.models import KeeperCode, StationKeeper
+from app.privacy.models import FEATURES, Consent, Notice
 from app.reference import data as ref
 from app.registry.models import Inspection, Station
 from app.visits.models import CheckIn
@@ -69,10 +71,28 @@ class StationFactory(_Base):
 
 
 class WorkerFactory(_Base):
+    """A worker who has answered the latest privacy notice granting every feature (README
+    "Privacy"); `WorkerFactory(consented=False)` for one who has not answered it yet."""
+
     class Meta:
         model = Worker
 
     openid = factory.Sequence(lambda n: f"o-test-{n:06d}")
+
+    @factory.post_generation
+    def consented(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            for feature in FEATURES:
+                ConsentFactory(worker_id=obj.id, feature=feature)
+
+
+class ConsentFactory(_Base):
+    """A live grant under the latest notice (pass worker_id= and feature=)."""
+
+    class Meta:
+        model = Consent
+
+    notice_version = factory.LazyFunction(lambda: db.session.scalar(sa.select(sa.func.max(Notice.version))))
 
 
 class CheckInFactory(_Base):

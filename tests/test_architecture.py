@@ -23,6 +23,7 @@ AREAS = (
     "problems",
     "spot_checks",
     "supplies",
+    "privacy",
 )
 FRONT_DOORS = ("app.api", "app.console", "app.web", "app.wechat_push", "app.demo", "app.cli", "app.reports_cli", "miniprogram_api")
 

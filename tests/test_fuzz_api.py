@@ -42,6 +42,7 @@ from schemathesis.specs.openapi.checks import (
 from app import create_app
 from app.accounts import staff as staff_service
 from app.accounts import workers as worker_service
+from app.accounts.worker_models import Worker
 from app.core import clock, files
 from app.extensions import db
 from app.keepers.models import KeeperCode, StationKeeper
@@ -276,7 +277,8 @@ def _foreign_conditions(name: str, c, role: str, world: World) -> list | None:
     elif name == "staff_accounts":
         conditions = [c.id != (staff_id or 0)]
     elif name == "workers":
-        conditions = [c.id != (worker_id or 0)]
+        # A worker who closes their account leaves an anonymous stand-in behind (app/privacy): theirs.
+        conditions = [c.id != (worker_id or 0)] + ([c.anonymised_at.is_(None)] if worker_id else [])
     elif "district_code" in c:
         # District staff: every other district's rows. Others: city staff reach every district,
         # and a worker's visit at A moves the city's and 涪城区's rollups, rightly.
@@ -285,11 +287,17 @@ def _foreign_conditions(name: str, c, role: str, world: World) -> list | None:
         conditions = []
     if conditions is not None and worker_id and "worker_id" in c:
         conditions.append(c.worker_id != worker_id)  # the worker's own visits and ratings are theirs
+        conditions.append(c.worker_id.not_in(_stand_ins()))  # and so are they once the account is closed
     if conditions is not None and worker_id and name == "problem_tickets":
         # A worker may report a problem at any station: the tickets their own reports opened are theirs.
         opened = sa.select(ProblemReport.ticket_id).where(ProblemReport.worker_id == worker_id, ProblemReport.opened)
         conditions.append(c.id.not_in(opened))
     return conditions
+
+
+def _stand_ins():
+    workers = Worker.__table__
+    return sa.select(workers.c.id).where(workers.c.anonymised_at.is_not(None))
 
 
 def foreign_rows_query(role: str, world: World) -> sa.CompoundSelect:

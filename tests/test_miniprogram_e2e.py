@@ -57,7 +57,7 @@ def run_e2e(fake_wechat: str, name: str, *jest_args: str) -> None:
 
 
 # The e2e files that run in a pytest module of their own (tests/test_miniprogram_e2e_<name>.py).
-OWN_MODULES = ("activities", "problems")
+OWN_MODULES = ("activities", "problems", "privacy")
 
 
 def test_the_mini_program_against_the_backend(fake_wechat):

@@ -25,7 +25,7 @@ FILE_ANSWERS = {
 CHECK_IN_CODES = {
     "unauthorized", "bad_request", "validation_error", "rate_limited", "scan_invalid", "sign_outdated", "station_closed",
     "station_not_in_service", "station_closed_temporarily", "station_not_open", "too_far", "idempotency_key_reused",
-    "database_unavailable", "internal_error",
+    "database_unavailable", "internal_error", "privacy_consent_required",
 }  # fmt: skip
 
 

@@ -1,6 +1,7 @@
 """The worker's whole loop, as the mini-program drives it, over HTTP against gunicorn on
 PostgreSQL: sign in through (fake) WeChat, find the nearest open station with water, scan its
-sign, check in, scan again, rate the visit, see it counted. Run with Redis up and again with
+sign, answer the privacy notice, check in with a location, scan again, rate the visit, see it
+counted. Run with Redis up and again with
 Redis unreachable: the loop holds, check-ins are still recorded and still deduplicated."""
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ def test_the_whole_loop(live, fake_wechat, request):
 
     me = requests.put(f"{base}/api/mp/v1/me", json={"worker_group": "courier"}, headers=worker)
     assert me.status_code == 200 and me.json()["worker_group"] == "courier"
+    # The privacy notice, answered: the check-in below may then carry the worker's location.
+    notice = requests.get(f"{base}/api/mp/v1/privacy/notice").json()
+    consent = {"notice_version": notice["version"], "features": ["location"]}
+    assert requests.put(f"{base}/api/mp/v1/me/consent", json=consent, headers=worker).json()["needs_consent"] is False
 
     nearby = requests.get(
         f"{base}/api/mp/v1/stations/nearby",

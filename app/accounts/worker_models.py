@@ -19,3 +19,6 @@ class Worker(Base):
     worker_group: Mapped[str | None] = mapped_column(sa.ForeignKey("worker_groups.code"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set on an anonymous stand-in (app/privacy/erasure.py): the visits of a closed account, or
+    # those past their retention, keep counting under it; its openid is random and names no one.
+    anonymised_at: Mapped[datetime | None]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
@@ -75,3 +77,28 @@ def set_group(worker: Worker, worker_group: str | None) -> Worker:
     worker.worker_group = worker_group
     db.session.commit()
     return worker
+
+
+def anonymous_stand_in() -> Worker:
+    """A new anonymous worker (README "Privacy"): the records of a closed account, or those past
+    their retention, keep counting as one person's under it. Its openid is random and names no
+    one; it never signs in."""
+    now = clock.now()
+    stand_in = Worker(openid=f"anon:{secrets.token_hex(16)}", anonymised_at=now, created_at=now, last_seen_at=now)
+    db.session.add(stand_in)
+    db.session.flush()
+    return stand_in
+
+
+def identity(worker_id: int) -> dict | None:
+    """What identifies the worker, as their export shows it."""
+    found = db.session.get(Worker, worker_id)
+    if found is None:
+        return None
+    return {
+        "openid": found.openid,
+        "unionid": found.unionid,
+        "worker_group": found.worker_group,
+        "created_at": found.created_at.isoformat(),
+        "last_seen_at": found.last_seen_at.isoformat(),
+    }

@@ -11,6 +11,7 @@ from app.api.views import (
     auth,
     investments,
     keepers,
+    privacy,
     problems,
     ratings,
     reference,
@@ -40,6 +41,7 @@ def register_api(app: APIFlask) -> None:
         activities,
         problems,
         spot_checks,
+        privacy,
     ):
         app.register_blueprint(module.bp, url_prefix=STAFF_PREFIX)
     app.register_blueprint(health.bp)

@@ -111,6 +111,7 @@ def station_create():
 @bp.get("/stations/<code>")
 def station_detail(code: str):
     view = station_overview.overview(actor(), code)
+    station_service.seen_keeper_contacts(actor(), [view.station])  # the page shows the keeper's phone
     return render_template(
         "console/station.html",
         v=view,
@@ -130,7 +131,7 @@ def station_detail(code: str):
 
 @bp.get("/stations/<code>/edit")
 def station_edit(code: str):
-    station = station_service.get_station(actor(), code)
+    station = station_service.view_station(actor(), code)  # the form shows the keeper's phone
     if station.is_retired:
         flash("该站点已撤销，不能再修改", "error")
         return redirect(url_for("console.station_detail", code=station.code))

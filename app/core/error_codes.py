@@ -166,3 +166,10 @@ PROBLEM_TEXT_REJECTED = register("problem_text_rejected", 422, "问题描述含�
 PROBLEM_PHOTOS_FULL = register("problem_photos_full", 409, "每条反映最多上传 3 张照片")
 SPOT_CHECK_NOT_FOUND = register("spot_check_not_found", 404, "未找到该暗访记录")
 SUPPLY_NOT_FOUND = register("supply_not_found", 404, "未找到该物资")
+
+# --- privacy (issue 19, app/privacy) ----------------------------------------------------------
+PRIVACY_CONSENT_REQUIRED = register(
+    "privacy_consent_required", 403, "请先阅读并同意《用户隐私保护指引》（details.feature 给出所需授权：location 位置、photos 照片）"
+)
+PRIVACY_NOTICE_OUTDATED = register("privacy_notice_outdated", 409, "隐私保护指引已更新，请阅读最新版本后再同意")
+PRIVACY_FEATURE_UNKNOWN = register("privacy_feature_unknown", 422, "未知的授权项")

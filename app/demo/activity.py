@@ -44,6 +44,8 @@ from app.demo import loop as demo_loop
 from app.extensions import db
 from app.keepers import codes as keeper_codes
 from app.keepers.models import StationKeeper
+from app.privacy import consents
+from app.privacy.models import FEATURES
 from app.ratings import service as ratings
 from app.ratings.models import COMMENT_REVIEW, Rating
 from app.reference import data as ref
@@ -153,7 +155,10 @@ def _site(s: Station) -> Site:
 
 
 def _person(openid: str, group: str | None) -> Person:
+    """A demo worker who has answered the privacy notice allowing everything: their scans carry a
+    location (README "Privacy")."""
     worker = workers.set_group(workers.worker_for_openid(openid), group)
+    consents.give(worker.id, consents.latest_notice().version, list(FEATURES))
     return Person(worker.id, group)
 
 

@@ -6,6 +6,7 @@ from app.accounts.subscribe_message_models import SubscribeMessage
 from app.accounts.worker_models import Worker
 from app.activities.models import Activity, ActivityStation, Campaign, GiftClaim, PlanTarget, RecordedCount
 from app.keepers.models import KeeperCode, StationKeeper, StationStatus, StatusUpdate
+from app.privacy.models import Consent, Notice, RetentionRun
 from app.problems.models import ProblemPhoto, ProblemReport, ProblemTicket, TicketStep
 from app.ratings.models import Rating
 from app.reference.models import (
@@ -41,6 +42,7 @@ __all__ = [
     "CareActivityKind",
     "CheckIn",
     "CityPlan",
+    "Consent",
     "DemonstrationTarget",
     "District",
     "GiftClaim",
@@ -49,6 +51,7 @@ __all__ = [
     "Inspection",
     "Investment",
     "KeeperCode",
+    "Notice",
     "PlanTarget",
     "ProblemPhoto",
     "ProblemReport",
@@ -56,6 +59,7 @@ __all__ = [
     "QuarterlySubmission",
     "Rating",
     "RecordedCount",
+    "RetentionRun",
     "SixHasItem",
     "SpotCheck",
     "StaffAccount",

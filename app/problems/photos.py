@@ -19,6 +19,7 @@ from app.adapters.wechat import WeChatError
 from app.core import clock, error_codes, files, jobs, wechat_events
 from app.core.errors import Conflict
 from app.extensions import db, wechat
+from app.privacy import consents
 from app.problems import tickets
 from app.problems.models import PHOTO_HIDDEN, PHOTO_PASSED, PHOTO_PENDING, ProblemPhoto, ProblemTicket
 
@@ -30,8 +31,9 @@ RETRY_AFTER = timedelta(minutes=5)
 
 
 def accept_photo(worker: Worker, data: bytes) -> files.StoredFile:
-    """The one place a worker's photo is taken in: checked, stripped of metadata, stored.
-    (The privacy work gates it on the worker's consent here.)"""
+    """The one place a worker's photo is taken in: only with their consent to photos under the
+    latest privacy notice (403 privacy_consent_required), checked, stripped of metadata, stored."""
+    consents.require_consent(worker.id, "photos")
     return files.save_upload(data, kind="photo", prefix="problems")
 
 

@@ -61,6 +61,31 @@ def get_station(actor: Actor, code: str) -> Station:
     return station
 
 
+def seen_keeper_contacts(actor: Actor, stations: list[Station]) -> None:
+    """Staff were shown these stations' keepers' names and phone numbers (README "Privacy"):
+    each such view is in the audit log, in the station's district (so its staff can see who
+    looked). Scoping already keeps another district's stations — and so their keepers — away."""
+    shown = [s for s in stations if s.keeper_phone or s.keeper_name]
+    for station in shown:
+        audit.record(actor, "station.keeper_contact.view", "station", station.code, district_code=station.district_code)
+    if shown:
+        db.session.commit()
+
+
+def view_station(actor: Actor, code: str) -> Station:
+    """The station's whole record for staff, its keeper's contact included: the view is audited."""
+    station = get_station(actor, code)
+    seen_keeper_contacts(actor, [station])
+    return station
+
+
+def view_stations(actor: Actor, **query) -> Page:
+    """A page of stations for staff, keepers' contacts included: the view is audited."""
+    page = list_stations(actor, **query)
+    seen_keeper_contacts(actor, page.items)
+    return page
+
+
 def list_stations(
     actor: Actor,
     *,

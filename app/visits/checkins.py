@@ -4,7 +4,9 @@
   station within the dedupe window are the same visit, and the existing check-in is returned;
 - the scan must carry the signature of the station's current sign;
 - a check-in with a location further than the geofence radius is refused; without one it is
-  accepted and marked unlocated.
+  accepted and marked unlocated;
+- a location is used only with the worker's live consent to `location` under the latest privacy
+  notice (app/privacy), and only its distance from the station is kept, never the coordinates.
 
 The hot path is one database round trip: the sign's signature is checked here (it needs no
 database), and everything that needs the database is one call of the function yizhan_check_in
@@ -165,6 +167,12 @@ def _refusal(outcome: str, detail: dict | None) -> Exception:
             f"您距离该站点约 {round(distance)} 米，需在 {limit} 米内签到",
             code=error_codes.TOO_FAR,
             details={"distance_m": round(distance), "limit_m": limit},
+        )
+    if outcome == "consent_required":  # README "Privacy": app/privacy records the consent
+        return Forbidden(
+            "使用位置签到前，请先阅读并同意《用户隐私保护指引》；也可以不带位置签到",
+            code=error_codes.PRIVACY_CONSENT_REQUIRED,
+            details={"feature": "location"},
         )
     if outcome == "worker_gone":
         return WorkerGone()

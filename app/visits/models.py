@@ -35,8 +35,8 @@ class CheckIn(Base):
     checked_in_at: Mapped[datetime] = mapped_column(default=utcnow)
     dedupe_bucket: Mapped[int | None]  # checked_in_at // window, for the unique constraint
     services: Mapped[list] = mapped_column(JSONType, default=list)
-    lat: Mapped[float | None] = mapped_column(sa.Double)  # GCJ-02, when the worker shared it
-    lng: Mapped[float | None] = mapped_column(sa.Double)
+    # Only the distance from the station, when the worker shared their location (which must have
+    # been within the geofence): never their coordinates (README "Privacy", collect less).
     distance_m: Mapped[float | None] = mapped_column(sa.Double)
     worker_group: Mapped[str | None] = mapped_column(sa.String(32))  # as the worker said at the time
     # How many visits this row stands for: 1 for a scan; a keeper's walk-in entry records
@@ -51,7 +51,7 @@ class CheckIn(Base):
 
     @property
     def located(self) -> bool:
-        return self.lat is not None
+        return self.distance_m is not None
 
 
 class IdempotencyRecord(Base):

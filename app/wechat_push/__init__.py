@@ -10,6 +10,7 @@ from __future__ import annotations
 
 
 def register_wechat_push(app) -> None:
+    from app.privacy import wechat_events  # noqa: F401  (registers the authorisation pushes' handlers)
     from app.wechat_push.views import bp
 
     app.register_blueprint(bp)

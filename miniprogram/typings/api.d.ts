@@ -334,7 +334,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
-                /** @description too_far：超出地理围栏（details 给出距离 distance_m 与上限 limit_m，单位米） */
+                /** @description privacy_consent_required：带位置签到须先同意最新的隐私保护指引中的位置授权（可不带位置签到）；too_far：超出地理围栏（details 给出距离 distance_m 与上限 limit_m，单位米） */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2782,7 +2782,54 @@ export interface paths {
             };
         };
         post?: never;
-        delete?: never;
+        /** 注销账号：删除身份信息，签到等记录匿名化后仅用于统计；令牌随即失效 */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountClosedOut"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -3084,6 +3131,210 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mp/v1/me/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我对最新指引的答复（needs_consent 为真时须先展示指引） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConsentOut"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        /** 答复指引：同意所列授权项，未列出的不同意或撤回 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ConsentIn"];
+                };
+            };
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConsentOut"];
+                    };
+                };
+                /** @description bad_request：请求体不是有效的 JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description privacy_notice_outdated：指引已有新版本：重新获取并展示 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description privacy_feature_unknown：未知的授权项；validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/me/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载本系统保存的关于我的全部信息（JSON） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyDataOut"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mp/v1/ping": {
         parameters: {
             query?: never;
@@ -3108,6 +3359,60 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["PingOut"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mp/v1/privacy/notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 最新的《用户隐私保护指引》 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NoticeOut"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
                     };
                 };
             };
@@ -4067,6 +4372,15 @@ export interface paths {
                 };
                 /** @description unauthorized：未登录、令牌无效或已过期 */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description privacy_consent_required：须先同意最新的隐私保护指引中的照片授权 */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5813,6 +6127,91 @@ export interface paths {
                 };
                 /** @description Validation error */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/v1/privacy/retention-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 保留期限任务的运行记录：每次删除或匿名化了多少（仅市总工会） */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    /** @description 每页条数，最多 100；超过为 422 */
+                    per_page?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Successful response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RetentionRunPage"];
+                    };
+                };
+                /** @description unauthorized：未登录、令牌无效或已过期 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description forbidden：仅市总工会可查看 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description validation_error：提交的数据有误，details 列出字段及原因 */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description internal_error：服务器内部错误 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorSchema"];
+                    };
+                };
+                /** @description database_unavailable：数据库暂时不可用，Retry-After 后重试 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10207,6 +10606,9 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccountClosedOut: {
+            closed?: boolean;
+        };
         ActivityChange: {
             /** @description 经费（万元），按来源 */
             budget?: components["schemas"]["BudgetIn"];
@@ -10553,6 +10955,22 @@ export interface components {
             configured?: boolean;
             ok?: boolean;
         };
+        ConsentIn: {
+            /** @description 同意的授权项；未列出的视为不同意（已同意的撤回） */
+            features: ("location" | "photos")[];
+            /** @description 用户阅读的指引版本（须为最新版本） */
+            notice_version: number;
+        };
+        ConsentOut: {
+            /** @description 授权项 → 同意时间（null：未同意） */
+            granted?: {
+                [key: string]: string | null;
+            };
+            /** @description 是否需要（重新）阅读并答复最新指引 */
+            needs_consent?: boolean;
+            /** @description 最新指引的版本 */
+            notice_version?: number;
+        };
         CorrectionIn: {
             /** @description 更正后的人次（该登记的正确总数），0 到 WALKIN_MAX_COUNT；0 表示登记有误 */
             count: number;
@@ -10664,6 +11082,11 @@ export interface components {
         };
         ErrorSchema: {
             error: components["schemas"]["ErrorBody"];
+        };
+        FeatureOut: {
+            /** @description location 位置；photos 照片（拍照、相册） */
+            code?: string;
+            name?: string;
         };
         FlagOut: {
             code?: string;
@@ -10979,6 +11402,12 @@ export interface components {
             /** @description claimed 已领取待发放 / collected 已发放 */
             status?: string;
         };
+        MyDataOut: {
+            /** @description 本系统保存的关于您的全部信息，按类别：identity 身份、visits 签到、ratings 评价、consents 授权…… */
+            data?: unknown;
+            /** Format: date-time */
+            exported_at?: string;
+        };
         MyRatingOut: {
             checkin_id?: number;
             comment?: string | null;
@@ -11076,6 +11505,19 @@ export interface components {
              * @description 最后一次更新的时间；从未更新为 null
              */
             updated_at?: string | null;
+        };
+        NoticeOut: {
+            features?: components["schemas"]["FeatureOut"][];
+            /** Format: date-time */
+            published_at?: string;
+            sections?: components["schemas"]["NoticeSection"][];
+            title?: string;
+            /** @description 版本号；新版本发布后须重新同意 */
+            version?: number;
+        };
+        NoticeSection: {
+            heading?: string;
+            text?: string;
         };
         OpeningHoursSchema: {
             /** @description 24 小时开放 */
@@ -11409,6 +11851,24 @@ export interface components {
              * @description 最后一次更新的时间；从未更新为 null
              */
             updated_at?: string | null;
+        };
+        RetentionRunOut: {
+            /** Format: date-time */
+            finished_at?: string;
+            id?: number;
+            /** @description 类别 → 删除或匿名化的记录数 */
+            removed?: {
+                [key: string]: number;
+            };
+            /** Format: date-time */
+            started_at?: string;
+        };
+        RetentionRunPage: {
+            items?: components["schemas"]["RetentionRunOut"][];
+            page?: number;
+            pages?: number;
+            per_page?: number;
+            total?: number;
         };
         RetireIn: {
             reason: string;

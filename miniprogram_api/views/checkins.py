@@ -48,6 +48,7 @@ def _check_limits(view):
     summary="扫码签到（一次服务人次）；去重窗口内重复扫码返回已有签到（200）",
     **errors_doc(
         (403, "too_far", "超出地理围栏（details 给出距离 distance_m 与上限 limit_m，单位米）"),
+        (403, "privacy_consent_required", "带位置签到须先同意最新的隐私保护指引中的位置授权（可不带位置签到）"),
         (404, "scan_invalid", "二维码无法识别（不是本系统的标牌，或签名不对）"),
         (409, "station_not_in_service", "站点尚未建成投入使用"),
         (409, "station_closed_temporarily", "站点临时关闭（管理员发布，附原因）"),

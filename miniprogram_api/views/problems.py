@@ -104,6 +104,7 @@ def still_not_fixed(ticket_id, data):
     description="照片经微信异步内容检查通过后才对他人可见；检查中或未通过时只有自己看得到。",
     **errors_doc(
         TICKET_NOT_FOUND,
+        (403, "privacy_consent_required", "须先同意最新的隐私保护指引中的照片授权"),
         (409, "problem_photos_full", "已有 3 张照片"),
         (422, "file_too_large", "照片过大"),
         (422, "unsupported_file_type", "不是 JPEG 或 PNG 照片"),

@@ -18,6 +18,7 @@ from app.accounts.audit_models import AuditEntry
 from app.accounts.staff_models import StaffAccount
 from app.core import clock, files
 from app.extensions import db
+from app.privacy.models import Consent
 from app.problems.models import ProblemPhoto
 from tests.assertions import assert_error
 from tests.conftest import signed_in
@@ -146,6 +147,16 @@ def test_photos_are_limited_and_checked(app, people, wx):
     # Stored without metadata.
     key = db.session.scalars(sa.select(ProblemPhoto.file_key)).first()
     assert not Image.open(io.BytesIO(files.store().get(key))).getexif()
+
+
+def test_a_photo_needs_the_workers_consent_to_photos(people):
+    """Withdrawn (or never given) consent to photos: the upload is refused and nothing is kept."""
+    tid = report(people.reporter, people.station.code).get_json()["id"]
+    db.session.execute(
+        sa.update(Consent).where(Consent.worker_id == people.reporter_id, Consent.feature == "photos").values(withdrawn_at=clock.now())
+    )
+    assert_error(upload(people.reporter, tid), 403, "privacy_consent_required")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProblemPhoto)) == 0
 
 
 def test_a_risky_text_is_refused_and_nothing_is_written(people, wx):

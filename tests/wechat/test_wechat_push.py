@@ -12,14 +12,12 @@ import json
 import pytest
 import requests
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
 import tests.job_tasks  # noqa: F401  (the test.record task, for enqueue)
 from app.core import clock, jobs, wechat_events
 from app.extensions import db
-from tests import services
-from tests.conftest import RUN_ID, side_app
-from tests.fake_push import FakeWeChatPush, replay, serving, wechat_signature
+from tests.conftest import RUN_ID
+from tests.fake_push import FakeWeChatPush, app_on_its_own_database, replay, wechat_signature
 
 DB_NAME = f"{RUN_ID}_push"
 TOKEN = "yizhan-fake-push-token"  # the development pair the app and the fake share
@@ -28,16 +26,8 @@ EVENTS = (wechat_events.MEDIA_CHECK, wechat_events.AUTHORIZATION_REVOKE, wechat_
 
 @pytest.fixture(scope="module")
 def push_server(fake_wechat):
-    url = services.create_database(DB_NAME)
-    app = side_app({"SQLALCHEMY_DATABASE_URI": url, "WECHAT_API_BASE": fake_wechat})
-    with app.app_context():
-        upgrade()
-    with serving(app) as base_url:
-        yield app, base_url
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    services.drop_database(DB_NAME)
+    with app_on_its_own_database(DB_NAME, {"WECHAT_API_BASE": fake_wechat}) as served:
+        yield served
 
 
 class Pushes:

@@ -37,7 +37,7 @@ NOT_FOUND = {404: "站点不存在，或不属于本区县"}
 @bp.output(StationPage)
 @bp.doc(summary="站点列表（按区县、状态、单位类型筛选，可搜索，分页）")
 def list_stations(query):
-    return station_service.list_stations(current_actor(), **query)
+    return station_service.view_stations(current_actor(), **query)
 
 
 @bp.post("/stations")
@@ -54,7 +54,7 @@ def create_station(data):
 @bp.output(StationOut)
 @bp.doc(summary="站点详情", responses=NOT_FOUND)
 def get_station(code):
-    return station_service.get_station(current_actor(), code)
+    return station_service.view_station(current_actor(), code)
 
 
 @bp.patch("/stations/<code>")

@@ -216,6 +216,21 @@ module.exports = {
   /** @param {number} checkinId @param {S['RatingIn']} body @returns {Promise<S['MyRatingOut']>} */
   rate: (checkinId, body) => call('POST', `/checkins/${checkinId}/rating`, { body }),
 
+  /** The latest 《用户隐私保护指引》. @returns {Promise<S['NoticeOut']>} */
+  privacyNotice: () => call('GET', '/privacy/notice'),
+  /** @returns {Promise<S['ConsentOut']>} */
+  myConsent: () => call('GET', '/me/consent'),
+  /** @param {number} version the notice shown @param {Array<'location'|'photos'>} features granted @returns {Promise<S['ConsentOut']>} */
+  giveConsent: (version, features) => call('PUT', '/me/consent', { body: { notice_version: version, features } }),
+  /** Everything the backend holds about me. @returns {Promise<S['MyDataOut']>} */
+  myData: () => call('GET', '/me/data'),
+  /** Close my account; the kept token names no one afterwards. @returns {Promise<S['AccountClosedOut']>} */
+  closeAccount: async () => {
+    const closed = await call('DELETE', '/me')
+    wx.removeStorageSync(TOKEN_KEY)
+    return closed
+  },
+
   /** @param {string} code @returns {Promise<S['BindOut']>} */
   bindKeeper: (code) => call('POST', '/keeper/bind', { body: { code } }),
   /** @returns {Promise<S['KeptStationsOut']>} */

@@ -39,6 +39,11 @@ const CHECKIN = {
   not_found: () => ({ kind: 'refused', title: '没有找到这个站点', detail: '请扫站点门口张贴的驿站标牌' }),
   checkin_not_found: () => ({ kind: 'retry', title: '没有找到这次签到', detail: '请重新扫标牌签到' }),
   forbidden: () => ({ kind: 'refused', title: '没有签上', detail: '请走到站点跟前，扫门口的标牌再签到' }),
+  privacy_consent_required: () => ({
+    kind: 'retry',
+    title: '没有签上',
+    detail: '带位置签到需要您同意隐私保护指引中的位置授权（在“我的”里）；不带位置也可以签到，请再点一次“签到”',
+  }),
 }
 
 /** @param {any} error an ApiError @returns {Outcome} */

@@ -1,6 +1,7 @@
 // A keeper's loop through the real pages against the real backend: bind with the code staff
 // issued → post status → a worker's nearby list and station page show it; a walk-in shows in
 // the keeper's today.
+const { asConsentingPerson } = require('../support/privacy')
 const { render, waitFor, text, tap } = require('../support/page')
 const { staffLogin } = require('../support/staff')
 
@@ -43,7 +44,7 @@ test('keeper binds, posts status, workers see it; a walk-in shows in the keeper�
   await waitFor(() => text(visits, '#today').includes('3 人次'), { what: 'today counting the walk-in' })
   expect(text(visits, '#today')).toContain('登记 3')
 
-  asPerson('o-e2e-passer-by', { lat: HERE.lat + 0.001, lng: HERE.lng })
+  await asConsentingPerson('o-e2e-passer-by', { lat: HERE.lat + 0.001, lng: HERE.lng })
   provideWx({ navigateTo: () => {} })
   const nearby = render('pages/nearby/index')
   await nearby.instance.onLoad()

@@ -8,6 +8,7 @@ const os = require('os')
 const path = require('path')
 const { render, waitFor, text, tap } = require('../support/page')
 const { staffLogin } = require('../support/staff')
+const { asConsentingPerson } = require('../support/privacy')
 const config = require('../../src/config')
 
 const HERE = { lat: 31.4811, lng: 104.7101 }
@@ -42,13 +43,14 @@ test('report with a photo → warning for others → keeper fixes → worker fol
 
   const photo = path.join(os.tmpdir(), 'yizhan-e2e-problem.jpg')
   fs.writeFileSync(photo, JPEG)
+  // The photo is taken only from someone who allowed photos in the privacy notice (README "Privacy").
+  await asConsentingPerson('o-e2e-problem-worker', HERE)
   provideWx({
     chooseMedia: (o) => o.success({ tempFiles: [{ tempFilePath: photo }] }),
     requestSubscribeMessage: (o) => o.success({ 'tmpl-ticket-update': 'reject' }),
     uploadFile,
     navigateTo: () => {},
   })
-  asPerson('o-e2e-problem-worker', HERE)
   const report = render('pages/report/index')
   await report.instance.onLoad({ code: station.code })
   await waitFor(() => report.querySelector('#kind-locked'), { what: 'the kinds' })

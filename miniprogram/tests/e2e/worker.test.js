@@ -1,5 +1,6 @@
 // A worker's loop through the real pages against the real backend: a sign the backend produced →
 // the station page → 签到 → a second scan says already counted → rating → the staff's report.
+const { asConsentingPerson } = require('../support/privacy')
 const { render, waitFor, text, tap } = require('../support/page')
 const { staffLogin, setVerdict } = require('../support/staff')
 const { chinaDate } = require('../../src/utils/format')
@@ -24,7 +25,7 @@ async function visitsReport(code) {
 
 test('sign → station page → check-in → second scan already counted → rating → staff report', async () => {
   const station = await staff.newStation('临园路驿站', HERE.lat, HERE.lng)
-  asPerson('o-e2e-sign-loop', { lat: HERE.lat + 0.0005, lng: HERE.lng })
+  await asConsentingPerson('o-e2e-sign-loop', { lat: HERE.lat + 0.0005, lng: HERE.lng })
   const q = encodeURIComponent(station.signUrl) // what WeChat hands the page from an ordinary QR
 
   const page = await stationPage({ q, scancode_time: '1764748800' })
@@ -61,7 +62,7 @@ test('sign → station page → check-in → second scan already counted → rat
 
 test('a forged sign is refused on screen and nothing is counted', async () => {
   const station = await staff.newStation('城南驿站', HERE.lat + 0.01, HERE.lng)
-  asPerson('o-e2e-forger', { lat: HERE.lat + 0.01, lng: HERE.lng })
+  await asConsentingPerson('o-e2e-forger', { lat: HERE.lat + 0.01, lng: HERE.lng })
   const forged = station.signUrl.replace(/k=(\d+)\.(.{12})/, (_, v, mac) => `k=${v}.${mac.startsWith('A') ? 'B' : 'A'}${mac.slice(1)}`)
   expect(forged).not.toBe(station.signUrl)
 
@@ -74,7 +75,7 @@ test('a forged sign is refused on screen and nothing is counted', async () => {
 
 test('too far: the distance is on screen, and nothing is counted', async () => {
   const station = await staff.newStation('远方驿站', HERE.lat + 0.02, HERE.lng)
-  asPerson('o-e2e-too-far', { lat: HERE.lat + 0.05, lng: HERE.lng })
+  await asConsentingPerson('o-e2e-too-far', { lat: HERE.lat + 0.05, lng: HERE.lng })
   const page = await stationPage({ q: encodeURIComponent(station.signUrl) })
   await tap(page, '#checkin')
   await waitFor(() => text(page, '#outcome'))
@@ -85,7 +86,7 @@ test('too far: the distance is on screen, and nothing is counted', async () => {
 test('opened from a mini-program code (scene): the check-in counts', async () => {
   const station = await staff.newStation('码上驿站', HERE.lat + 0.03, HERE.lng)
   expect(station.scene).toMatch(new RegExp(`^${station.code}\\.`))
-  asPerson('o-e2e-scene', { lat: HERE.lat + 0.03, lng: HERE.lng })
+  await asConsentingPerson('o-e2e-scene', { lat: HERE.lat + 0.03, lng: HERE.lng })
   const page = await stationPage({ scene: encodeURIComponent(station.scene) })
   await tap(page, '#checkin')
   await waitFor(() => text(page, '#outcome'))
@@ -95,7 +96,7 @@ test('opened from a mini-program code (scene): the check-in counts', async () =>
 
 test('a refused comment says why and keeps the form; a held one awaits review', async () => {
   const station = await staff.newStation('审核驿站', HERE.lat + 0.04, HERE.lng)
-  asPerson('o-e2e-moderated', { lat: HERE.lat + 0.04, lng: HERE.lng })
+  await asConsentingPerson('o-e2e-moderated', { lat: HERE.lat + 0.04, lng: HERE.lng })
   const page = await stationPage({ q: encodeURIComponent(station.signUrl) })
   await tap(page, '#checkin')
   await waitFor(() => page.querySelector('#rating-form >>> #submit-rating'), { what: 'the rating form' })

@@ -49,9 +49,11 @@ test('the privacy notice and the keepers’ pages are one tap away', async () =>
   const page = render('pages/mine/index')
   await page.instance.onShow()
   await tap(page, '#privacy >>> .van-cell')
+  await tap(page, '#my-data >>> .van-cell')
+  await tap(page, '#close-account >>> .van-cell')
   await tap(page, '#keeper >>> .van-cell')
   await settle()
-  expect(opened).toEqual(['/pages/privacy/index', '/keeper/pages/home/index'])
+  expect(opened).toEqual(['/pages/privacy/index', '/pages/my-data/index', '/pages/close-account/index', '/keeper/pages/home/index'])
 })
 
 test('a lost network shows a retry', async () => {

@@ -88,6 +88,29 @@ test('without privacy consent the check-in goes unlocated and says so', async ()
   await settle()
 })
 
+test('without the location consent on our notice the check-in goes through unlocated, and says where to consent', async () => {
+  platform()
+  let calls = 0
+  const { backend, page } = await opened({
+    'GET /scan': () => fx.scanned(),
+    'POST /checkins': (req) =>
+      ++calls === 1
+        ? reply(403, { error: { code: 'privacy_consent_required', message: '请先同意', details: { feature: 'location' } } })
+        : reply(201, fx.checkin({ located: false, distance_m: null })),
+    'GET /rating-tags': () => fx.TAGS,
+    'GET /stations/FC0001': () => fx.station(),
+  })
+  await tap(page, '#checkin')
+  await waitFor(() => text(page, '#outcome'))
+  const [first, second] = backend.named('POST', '/checkins')
+  expect(first.data.location).toBeTruthy()
+  expect(second.data.location).toBeNull()
+  expect(second.header['Idempotency-Key']).not.toBe(first.header['Idempotency-Key'])
+  expect(text(page, '#outcome')).toContain('签到成功')
+  expect(text(page, '#outcome')).toContain('隐私保护指引与授权')
+  await settle()
+})
+
 test('a second scan in the window says already counted, not an error', async () => {
   platform()
   const { page } = await opened({

@@ -1,5 +1,5 @@
-// Mine: my visits, my worker group (which I may change or leave empty), the privacy notice, and
-// the way into the keepers' pages.
+// Mine: my visits, my worker group (which I may change or leave empty), the privacy notice and my
+// consent, my data, closing my account, and the way into the keepers' pages.
 const api = require('../../utils/api')
 const { chinaTime } = require('../../utils/format')
 const { withNone } = require('../../utils/worker-groups')
@@ -44,6 +44,12 @@ Component({
     },
     openReports() {
       wx.navigateTo({ url: '/pages/reports/index' })
+    },
+    openMyData() {
+      wx.navigateTo({ url: '/pages/my-data/index' })
+    },
+    openCloseAccount() {
+      wx.navigateTo({ url: '/pages/close-account/index' })
     },
     openKeeper() {
       wx.navigateTo({ url: '/keeper/pages/home/index' })

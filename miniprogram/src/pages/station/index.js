@@ -44,6 +44,7 @@ Component({
     outcome: null,
     checkinId: 0,
     tags: [],
+    noLocationConsent: false,
   },
   methods: {
     onLoad(/** @type {Record<string, string>} */ query) {
@@ -85,9 +86,9 @@ Component({
         location: location ? { lat: location.lat, lng: location.lng, datum: /** @type {'gcj02'} */ ('gcj02') } : null,
       }
       try {
-        const visit = await api.checkIn(body, requestKey)
+        const visit = await this.checkInOrUnlocated(body, requestKey)
         this.setData({ requestKey: '' })
-        const where = visit.located ? '' : '（没有带位置）'
+        const where = visit.located ? '' : this.data.noLocationConsent ? '（没有带位置：您还没有同意位置授权，可在“我的 → 隐私保护指引与授权”里同意）' : '（没有带位置）'
         const outcome = visit.deduplicated
           ? { kind: 'dup', title: '已经签过到了', detail: '这次来站已经记上了，不用再签' }
           : { kind: 'ok', title: '签到成功', detail: `已记上一次服务${where}` }
@@ -96,6 +97,20 @@ Component({
       } catch (error) {
         if (!error.network) this.setData({ requestKey: '' })
         this.setData({ outcome: checkInOutcome(error), checking: false })
+      }
+    },
+    /**
+     * The backend uses a location only with the worker's consent to the latest privacy notice:
+     * without it, the check-in goes through unlocated (as it would had they declined location).
+     * @param {any} body @param {string} requestKey
+     */
+    async checkInOrUnlocated(body, requestKey) {
+      try {
+        return await api.checkIn(body, requestKey)
+      } catch (error) {
+        if (/** @type {any} */ (error).code !== 'privacy_consent_required' || !body.location) throw error
+        this.setData({ noLocationConsent: true })
+        return api.checkIn({ ...body, location: null }, api.newRequestKey())
       }
     },
     async refreshAfterCheckIn() {
