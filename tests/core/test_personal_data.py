@@ -17,7 +17,13 @@ def only_these_holders(monkeypatch):
 
 
 @pytest.fixture
-def two_holders():
+def only_test_holders(monkeypatch):
+    """The registry without the areas' real holders (they need an app and its database)."""
+    monkeypatch.setattr(personal_data, "_HOLDERS", {})
+
+
+@pytest.fixture
+def two_holders(only_test_holders):
     stored = {"notes": {7: ["a", "b"]}, "photos": {7: ["p.jpg"]}}
     expired = []
     notes = personal_data.Holder(
@@ -54,7 +60,7 @@ def test_expire_runs_only_holders_with_a_retention_period(two_holders):
     assert expired == [moment]
 
 
-def test_load_holders_imports_each_areas_module(tmp_path, monkeypatch):
+def test_load_holders_imports_each_areas_module(tmp_path, monkeypatch, only_test_holders):
     package = tmp_path / "fake_areas"
     (package / "alpha").mkdir(parents=True)
     (package / "beta").mkdir()
