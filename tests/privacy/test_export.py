@@ -24,7 +24,10 @@ def test_the_export_equals_what_is_stored(world):
     r = world.api("A").get(f"{MP}/me/data")
     assert r.status_code == 200
     data = r.get_json()["data"]
-    assert set(data) == {"identity", "visits", "walk_ins_recorded", "ratings", "consents", "keeping", "audit_entries", "subscribe_messages"}
+    assert set(data) == {
+        "identity", "visits", "walk_ins_recorded", "ratings", "consents", "keeping", "audit_entries", "subscribe_messages",
+        "activity_claims", "problem_reports",
+    }  # fmt: skip
 
     (me,) = rows("SELECT openid, worker_group FROM workers WHERE id = :id", id=worker.id)
     assert (data["identity"]["openid"], data["identity"]["worker_group"]) == (me["openid"], me["worker_group"])
@@ -45,6 +48,10 @@ def test_the_export_equals_what_is_stored(world):
         (c["notice_version"], c["feature"], c["withdrawn_at"] and c["withdrawn_at"].isoformat()) for c in stored
     ]
     assert data["keeping"] == {"bindings": [], "codes_redeemed": [], "status_posts": []} and data["walk_ins_recorded"] == []
+    stored = rows("SELECT voucher, status FROM gift_claims WHERE worker_id = :id ORDER BY id", id=worker.id)
+    assert [(c["voucher"], c["status"]) for c in data["activity_claims"]] == [tuple(c.values()) for c in stored]
+    stored = rows("SELECT ticket_id, text FROM problem_reports WHERE worker_id = :id ORDER BY id", id=worker.id)
+    assert [(p["ticket_id"], p["text"]) for p in data["problem_reports"]] == [tuple(p.values()) for p in stored]
 
 
 def test_a_keepers_export_holds_their_bindings_and_walk_ins_and_nobody_elses_data(world):
