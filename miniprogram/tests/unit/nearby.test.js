@@ -1,11 +1,21 @@
 const { render, waitFor, text, tap, settle } = require('../support/page')
-const { fakeBackend } = require('../support/fake-backend')
+const { fakeBackend, reply } = require('../support/fake-backend')
 const fx = require('../support/fixtures')
 
 function near(code, name, distance_m, over = {}) {
   return { ...fx.station({ code, name, ...over }), distance_m }
 }
 const PAGE = (items) => ({ items, page: 1, per_page: 20, total: items.length, pages: 1, radius_m: 3000 })
+const NO_ACTIVITIES = { 'GET /activities/nearby': () => ({ items: [], reminder_template_id: 'tmpl' }) }
+
+function activity(over = {}) {
+  return {
+    id: 7, kind: 'cooling', kind_name: '送清凉', title: '送清凉进站点', description: null,
+    starts_at: '2026-07-01T01:00:00Z', ends_at: '2026-07-01T05:00:00Z', host_unit: null, worker_group_names: [],
+    whole_district: false, stations: [{ code: 'FC0002', name: '城南驿站' }, { code: 'FC0001', name: '临园路驿站' }],
+    gift_name: '清凉包', gift_left: 12, station_code: 'FC0001', distance_m: 230, my_claim: null, ...over,
+  }
+}
 
 function platform({ consent = true } = {}) {
   const opened = []
@@ -21,7 +31,7 @@ function platform({ consent = true } = {}) {
 
 test('lists nearby stations nearest first with distance, open now and status with its age; markers on the map', async () => {
   platform()
-  const backend = fakeBackend({ 'GET /stations/nearby': () => PAGE([near('FC0001', '临园路驿站', 230), near('FC0002', '城南驿站', 1520, { open_now: false })]) })
+  const backend = fakeBackend({ ...NO_ACTIVITIES, 'GET /stations/nearby': () => PAGE([near('FC0001', '临园路驿站', 230), near('FC0002', '城南驿站', 1520, { open_now: false })]) })
   const page = render('pages/nearby/index')
   await page.instance.onLoad()
   const first = text(page, '#station-FC0001')
@@ -38,7 +48,7 @@ test('lists nearby stations nearest first with distance, open now and status wit
 
 test('filters: water, toilet, rest and open now go to the backend', async () => {
   platform()
-  const backend = fakeBackend({ 'GET /stations/nearby': () => PAGE([]) })
+  const backend = fakeBackend({ ...NO_ACTIVITIES, 'GET /stations/nearby': () => PAGE([]) })
   const page = render('pages/nearby/index')
   await page.instance.onLoad()
   await tap(page, '#filter-water')
@@ -54,7 +64,7 @@ test('filters: water, toilet, rest and open now go to the backend', async () => 
 
 test('a station opens its page; 导航 opens the map at it; a marker opens its page', async () => {
   const opened = platform()
-  fakeBackend({ 'GET /stations/nearby': () => PAGE([near('FC0001', '临园路驿站', 230)]) })
+  fakeBackend({ ...NO_ACTIVITIES, 'GET /stations/nearby': () => PAGE([near('FC0001', '临园路驿站', 230)]) })
   const page = render('pages/nearby/index')
   await page.instance.onLoad()
   await tap(page, '#station-FC0001 .item-main')
@@ -75,7 +85,7 @@ test('without location consent it asks, and finds nothing until given', async ()
 
 test('a lost network shows a retry', async () => {
   platform()
-  const backend = fakeBackend({ 'GET /stations/nearby': () => PAGE([near('FC0001', '临园路驿站', 230)]) }, { online: false })
+  const backend = fakeBackend({ ...NO_ACTIVITIES, 'GET /stations/nearby': () => PAGE([near('FC0001', '临园路驿站', 230)]) }, { online: false })
   const page = render('pages/nearby/index')
   await page.instance.onLoad()
   expect(text(page, '#load-retry')).toContain('网络不通')
@@ -89,7 +99,7 @@ test('扫码 opens the scanned sign; something else says so', async () => {
   const answers = [{ result: 'http://127.0.0.1/s/FC0001?k=1.abcdefghijkl' }, { result: '随便什么' }]
   const toasts = []
   provideWx({ scanCode: (o) => setTimeout(() => o.success(answers.shift()), 0), showToast: (o) => toasts.push(o.title) })
-  fakeBackend({ 'GET /stations/nearby': () => PAGE([]) })
+  fakeBackend({ ...NO_ACTIVITIES, 'GET /stations/nearby': () => PAGE([]) })
   const page = render('pages/nearby/index')
   await page.instance.onLoad()
   await tap(page, '#scan')
@@ -98,4 +108,40 @@ test('扫码 opens the scanned sign; something else says so', async () => {
   await settle()
   expect(opened).toEqual([`/pages/station/index?q=${encodeURIComponent('http://127.0.0.1/s/FC0001?k=1.abcdefghijkl')}`])
   expect(toasts).toEqual(['这不是驿站的标牌'])
+})
+
+test('upcoming care activities near here show under the list, asked at the same place, and open their page', async () => {
+  const opened = platform()
+  const backend = fakeBackend({
+    'GET /stations/nearby': () => PAGE([near('FC0001', '临园路驿站', 230)]),
+    'GET /activities/nearby': () => ({ items: [activity(), activity({ id: 8, title: '冬日暖心', kind_name: '送温暖', whole_district: true, stations: [], station_code: null, gift_name: null, gift_left: null })], reminder_template_id: 'tmpl' }),
+  })
+  const page = render('pages/nearby/index')
+  await page.instance.onLoad()
+  expect(text(page, '#activities')).toContain('附近的关爱活动')
+  const first = text(page, '#activity-7')
+  for (const part of ['送清凉进站点', '送清凉', '临园路驿站', '7月1日 09:00 至 7月1日 13:00', '清凉包剩 12 份']) expect(first).toContain(part)
+  const second = text(page, '#activity-8')
+  expect(second).toContain('全区')
+  expect(second).not.toContain('剩')
+  const q = backend.named('GET', '/activities/nearby')[0].query
+  expect([q.get('lat'), q.get('lng')]).toEqual(['31.45', '104.74'])
+  await tap(page, '#activity-8')
+  expect(opened).toEqual(['/pages/activity/index?id=8'])
+})
+
+test('no activities nearby shows no section; a failed activities call leaves the stations and says one line', async () => {
+  platform()
+  fakeBackend({ ...NO_ACTIVITIES, 'GET /stations/nearby': () => PAGE([near('FC0001', '临园路驿站', 230)]) })
+  const quiet = render('pages/nearby/index')
+  await quiet.instance.onLoad()
+  expect(quiet.querySelector('#activities')).toBeFalsy()
+  fakeBackend({
+    'GET /stations/nearby': () => PAGE([near('FC0001', '临园路驿站', 230)]),
+    'GET /activities/nearby': () => reply(500, { error: { code: 'internal_error', message: '服务器内部错误' } }),
+  })
+  const page = render('pages/nearby/index')
+  await page.instance.onLoad()
+  expect(text(page, '#station-FC0001')).toContain('临园路驿站')
+  expect(text(page, '#activities-error')).toBe('附近的关爱活动暂时没能加载')
 })

@@ -1,7 +1,9 @@
 // Nearby stations: a map with markers and a list, nearest first, with filters (water, toilet,
 // rest, open now), each with its distance and its live status and age. A station opens its page;
-// 导航 opens WeChat's map; 扫码 opens a sign for workers already at a station.
+// 导航 opens WeChat's map; 扫码 opens a sign for workers already at a station. Under the list, the
+// upcoming care activities near here, each opening its page.
 const api = require('../../utils/api')
+const { activityRow } = require('../../utils/activity-rows')
 const { pageForScan } = require('../../utils/entry')
 const { distance, statusRows } = require('../../utils/format')
 const { currentLocation } = require('../../utils/location')
@@ -31,7 +33,7 @@ function item(s) {
 }
 
 Component({
-  data: { filters: FILTERS.map((f) => ({ ...f, on: false })), here: null, needLocation: false, loading: false, loadError: '', stations: [], markers: [] },
+  data: { filters: FILTERS.map((f) => ({ ...f, on: false })), here: null, needLocation: false, loading: false, loadError: '', stations: [], markers: [], activities: [], activitiesError: '' },
   methods: {
     onLoad() {
       return this.locate()
@@ -43,7 +45,22 @@ Component({
         return
       }
       this.setData({ here, needLocation: false })
-      await this.load()
+      await this.loadAll()
+    },
+    /** Stations and activities in parallel (first load and the retry after a lost network). */
+    loadAll() {
+      return Promise.all([this.load(), this.loadActivities()])
+    },
+    /** Activities are extra: their failure leaves the stations alone and says one short line. */
+    async loadActivities() {
+      const here = this.data.here
+      if (!here) return
+      try {
+        const list = await api.nearbyActivities({ lat: here.lat, lng: here.lng })
+        this.setData({ activities: (list.items || []).map(activityRow), activitiesError: '' })
+      } catch (error) {
+        this.setData({ activities: [], activitiesError: '附近的关爱活动暂时没能加载' })
+      }
     },
     async load() {
       const here = this.data.here
@@ -66,6 +83,9 @@ Component({
     },
     open(/** @type {any} */ e) {
       wx.navigateTo({ url: `/pages/station/index?code=${encodeURIComponent(e.currentTarget.dataset.code)}` })
+    },
+    openActivity(/** @type {any} */ e) {
+      wx.navigateTo({ url: `/pages/activity/index?id=${e.currentTarget.dataset.id}` })
     },
     onMarkerTap(/** @type {any} */ e) {
       const s = this.data.stations[e.detail.markerId]
