@@ -27,6 +27,7 @@ class LoopFigures:
     tickets: int = 0
     fixed_on_time: int = 0
     fix_hours: tuple[float, ...] = ()
+    deadline_hours: tuple[float, ...] = ()  # the fixed tickets' first deadlines, hours after opening
     spot_checks: int = 0
     spot_checks_passed: int = 0
     expired_supplies: int = 0
@@ -42,11 +43,23 @@ class LoopFigures:
     def median_fix_hours(self) -> float | None:
         return statistics.median(self.fix_hours) if self.fix_hours else None
 
+    @property
+    def fix_speed(self) -> float | None:
+        """1 / (1 + median hours to fix / median first-deadline hours of the fixed tickets): 1 when
+        fixed at once, 1/2 when the median fix takes the median deadline. None with no ticket fixed."""
+        if not self.fix_hours:
+            return None
+        return 1 / (1 + self.median_fix_hours / max(statistics.median(self.deadline_hours), 1e-9))
+
     def problems_score(self, visits: int) -> float:
-        """100 with no ticket; else 100 × mean(1 / (1 + tickets per 100 visits), share fixed by the deadline)."""
+        """100 with no ticket; else 100 × mean(1 / (1 + tickets per 100 visits), share fixed by the
+        deadline, fix speed); fix speed is left out (not 0) while no ticket is fixed."""
         if not self.tickets:
             return 100.0
-        return 100 * (1 / (1 + self.per_100_visits(visits)) + self.on_time_share) / 2
+        terms = [1 / (1 + self.per_100_visits(visits)), self.on_time_share]
+        if self.fix_speed is not None:
+            terms.append(self.fix_speed)
+        return 100 * sum(terms) / len(terms)
 
     @property
     def inspections_score(self) -> float:
@@ -81,6 +94,7 @@ def figures(station_ids: list[int], start: date, end: date) -> dict[int, LoopFig
             tickets=len(rows),
             fixed_on_time=sum(1 for _, due, fixed in rows if fixed is not None and fixed <= due),
             fix_hours=tuple(_hours(fixed - opened) for opened, _, fixed in rows if fixed is not None),
+            deadline_hours=tuple(_hours(due - opened) for opened, due, fixed in rows if fixed is not None),
             spot_checks=n,
             spot_checks_passed=passed,
             expired_supplies=expired.get(sid, 0),

@@ -180,7 +180,7 @@ class QualityComponents(BaseSchema):
     visits = Float()
     satisfaction = Float()
     activities = Float(metadata={"description": "关爱活动：期间举办的活动数 / QUALITY_ACTIVITIES_FULL，满分 100"})
-    problems = Float(metadata={"description": "问题整改：每百人次问题数与按期整改率"})
+    problems = Float(metadata={"description": "问题整改：每百人次问题数、按期整改率与整改用时（中位数）"})
     inspections = Float(metadata={"description": "暗访与物资：暗访合格率与过期物资"})
 
 

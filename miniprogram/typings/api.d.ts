@@ -11690,7 +11690,7 @@ export interface components {
             /** @description 暗访与物资：暗访合格率与过期物资 */
             inspections?: number;
             operation?: number;
-            /** @description 问题整改：每百人次问题数与按期整改率 */
+            /** @description 问题整改：每百人次问题数、按期整改率与整改用时（中位数） */
             problems?: number;
             satisfaction?: number;
             visits?: number;
