@@ -12,6 +12,7 @@ tables. So each area that stores something about a worker declares it once, in
         export=lambda worker_id: [...],   # what is stored about the worker, JSON-able
         erase=unlink_worker,              # -> rows changed; counts in reports stay equal
         expire=drop_old_texts,            # (now) -> rows changed past their retention period
+        revoke=drop_photos,               # (worker_id, feature) -> rows removed when a grant goes
     ))
 
 The app factory imports every such module (`load_holders`), so the registry is complete before
@@ -36,12 +37,14 @@ MODULE_NAME = "personal_data"
 class Holder:
     """One kind of personal data. `erase` anonymises or deletes what links rows to the worker —
     never the counts the union reports; `expire` removes what is past its retention period
-    (reading its period from the settings) in batches that do not hold locks for long."""
+    (reading its period from the settings) in batches that do not hold locks for long; `revoke`
+    deletes what depends on a consent feature (e.g. "photos") the worker withdrew."""
 
     name: str
     export: Callable[[int], Any]
     erase: Callable[[int], int]
     expire: Callable[[datetime], int] | None = None
+    revoke: Callable[[int, str], int] | None = None
 
 
 _HOLDERS: dict[str, Holder] = {}
@@ -75,6 +78,12 @@ def erase_all(worker_id: int) -> dict[str, int]:
 def expire_all(now: datetime) -> dict[str, int]:
     """Remove what is past its retention period everywhere; rows changed, by holder name."""
     return {holder.name: holder.expire(now) for holder in holders() if holder.expire}
+
+
+def revoke_all(worker_id: int, feature: str) -> dict[str, int]:
+    """Delete what depends on a withdrawn grant everywhere; rows removed, by holder name. The
+    caller commits."""
+    return {holder.name: holder.revoke(worker_id, feature) for holder in holders() if holder.revoke}
 
 
 def load_holders(package: ModuleType) -> list[str]:

@@ -7,8 +7,8 @@ here. Each handler runs in the push's transaction, so its change commits with th
 - `user_authorization_revoke`: they withdrew one grant; `RevokeInfo` names it. Location (13, and
   18 a chosen location): the location consent is withdrawn (located check-ins are refused until
   given again) and the distances derived from their locations are deleted. Camera (7) and chosen
-  images or videos (14): the photos consent is withdrawn; the photo holders' data goes with the
-  account's photos on closing (issue 18's holder)."""
+  images or videos (14): the photos consent is withdrawn and every personal-data holder deletes
+  what depends on it (`personal_data.revoke_all`: the worker's problem-report photos)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import logging
 import sqlalchemy as sa
 
 from app.accounts.worker_models import Worker
-from app.core import wechat_events
+from app.core import personal_data, wechat_events
 from app.extensions import db
 from app.privacy import consents, erasure
 from app.visits.models import CheckIn
@@ -41,6 +41,7 @@ def grant_revoked(event: wechat_events.PushEvent) -> None:
         log.info("privacy: a revocation push names no grant we use, or no worker of ours")
         return
     consents.withdraw(worker_id, feature, consents.BY_WECHAT)
+    personal_data.revoke_all(worker_id, feature)
     if feature == "location":
         forget = sa.update(CheckIn).where(CheckIn.worker_id == worker_id, CheckIn.distance_m.is_not(None)).values(distance_m=None)
         db.session.execute(forget.execution_options(synchronize_session=False))

@@ -1,7 +1,8 @@
 """What problem reports hold about a worker (app/core/personal_data.py): their reports' texts
 and photos, and which tickets they reported. Erasing unlinks the worker and deletes the texts and
 photos; the tickets stay, and still count in the reports and the quality figures. Texts and
-photos older than PROBLEM_RETENTION_DAYS are deleted the same way."""
+photos older than PROBLEM_RETENTION_DAYS are deleted the same way; withdrawing the photos grant
+deletes the worker's photos."""
 
 from __future__ import annotations
 
@@ -61,6 +62,19 @@ def erase(worker_id: int) -> int:
     return changed + len(reports) + steps.rowcount
 
 
+def revoke(worker_id: int, feature: str) -> int:
+    """The worker withdrew the photos grant: their reports' photos go (rows and files); the
+    texts and the tickets stay."""
+    if feature != "photos":
+        return 0
+    query = sa.select(ProblemPhoto).join(ProblemPhoto.report).where(ProblemReport.worker_id == worker_id)
+    photos = list(db.session.scalars(query))
+    for photo in photos:
+        files.store().delete(photo.file_key)
+        db.session.delete(photo)
+    return len(photos)
+
+
 def expire(now: datetime) -> int:
     cutoff = now - timedelta(days=current_app.config["PROBLEM_RETENTION_DAYS"])
     has_photos = sa.exists().where(ProblemPhoto.report_id == ProblemReport.id)
@@ -70,4 +84,4 @@ def expire(now: datetime) -> int:
     return _drop_content(list(db.session.scalars(query)))
 
 
-personal_data.register(personal_data.Holder(name="problem_reports", export=export, erase=erase, expire=expire))
+personal_data.register(personal_data.Holder(name="problem_reports", export=export, erase=erase, expire=expire, revoke=revoke))

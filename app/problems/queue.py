@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app.accounts import audit
 from app.accounts.actor import Actor
 from app.accounts.worker_models import Worker
 from app.core import clock
@@ -49,7 +50,13 @@ def staff_queue(
 
 
 def staff_detail(actor: Actor, ticket_id: int) -> dict:
-    return presenting.for_staff(tickets.staff_ticket(actor, ticket_id))
+    """A ticket for staff (API and console). It shows the reporters' texts and photos — a
+    worker's personal data — so each opening is audited (issue 19: staff access is audited)."""
+    ticket = tickets.staff_ticket(actor, ticket_id)
+    shown = presenting.for_staff(ticket)
+    audit.record(actor, "problem_ticket.reporters.view", "problem_ticket", str(ticket.id), district_code=ticket.station.district_code)
+    db.session.commit()
+    return shown
 
 
 def keeper_tickets(worker: Worker) -> list[dict]:

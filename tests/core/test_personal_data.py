@@ -60,6 +60,20 @@ def test_expire_runs_only_holders_with_a_retention_period(two_holders):
     assert expired == [moment]
 
 
+def test_revoke_runs_only_holders_that_depend_on_grants(two_holders, only_test_holders):
+    stored, _ = two_holders
+    photos = personal_data.Holder(
+        name="test_revocable",
+        export=lambda worker_id: [],
+        erase=lambda worker_id: 0,
+        revoke=lambda worker_id, feature: len(stored["photos"].pop(worker_id, [])) if feature == "photos" else 0,
+    )
+    personal_data.register(photos)
+    assert personal_data.revoke_all(7, "location") == {"test_revocable": 0}
+    assert personal_data.revoke_all(7, "photos") == {"test_revocable": 1}
+    assert stored["photos"] == {} and stored["notes"] == {7: ["a", "b"]}
+
+
 def test_load_holders_imports_each_areas_module(tmp_path, monkeypatch, only_test_holders):
     package = tmp_path / "fake_areas"
     (package / "alpha").mkdir(parents=True)
