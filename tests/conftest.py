@@ -77,6 +77,26 @@ def side_app(overrides, env_name="testing"):
         return create_app(env_name, overrides)
 
 
+@contextmanager
+def app_on_own_database(db_name: str, overrides: dict, *, reference_data: bool = False):
+    """A side app on a fresh, migrated database of its own (job workers and servers in other
+    processes must see committed rows, which the session database's rolled-back transaction
+    hides); yields (app, database URL) and drops the database afterwards."""
+    url = services.create_database(db_name)
+    application = side_app({"SQLALCHEMY_DATABASE_URI": url, **overrides})
+    with application.app_context():
+        upgrade()
+        if reference_data:
+            load_reference_data()
+    try:
+        yield application, url
+    finally:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        services.drop_database(db_name)
+
+
 @pytest.fixture
 def make_app(app):
     """create_app with a test's own settings (a dead Redis, no database, …); the extensions are

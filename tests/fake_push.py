@@ -74,23 +74,7 @@ def app_on_its_own_database(db_name: str, overrides: dict, *, reference_data: bo
     """An app on a fresh, migrated database of its own, served over HTTP for the fake to push to
     (the session's database is inside the test's transaction, which a server thread cannot see);
     yields (app, base URL) and drops the database afterwards."""
-    from flask_migrate import upgrade
+    from tests.conftest import app_on_own_database
 
-    from app.extensions import db
-    from app.reference.service import load_reference_data
-    from tests import services
-    from tests.conftest import side_app
-
-    app = side_app({"SQLALCHEMY_DATABASE_URI": services.create_database(db_name), **overrides})
-    with app.app_context():
-        upgrade()
-        if reference_data:
-            load_reference_data()
-    try:
-        with serving(app) as base_url:
-            yield app, base_url
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        services.drop_database(db_name)
+    with app_on_own_database(db_name, overrides, reference_data=reference_data) as (app, _), serving(app) as base_url:
+        yield app, base_url

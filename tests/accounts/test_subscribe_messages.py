@@ -9,15 +9,13 @@ import time
 from datetime import timedelta
 
 import pytest
-from flask_migrate import upgrade
 
 from app.accounts import subscribe_messages
 from app.accounts.subscribe_message_models import SubscribeMessage
 from app.adapters.wechat import WeChatGateway, WeChatUnavailable
 from app.core import clock
 from app.extensions import db
-from tests import services
-from tests.conftest import RUN_ID, side_app
+from tests.conftest import RUN_ID, app_on_own_database
 from tests.core.test_jobs import wait_for, worker
 from tests.factories import WorkerFactory
 
@@ -34,15 +32,8 @@ DATA = {
 
 @pytest.fixture(scope="module")
 def queue_db(fake_wechat):
-    url = services.create_database(DB_NAME)
-    application = side_app({"SQLALCHEMY_DATABASE_URI": url, "WECHAT_API_BASE": fake_wechat, "SUBSCRIBE_SEND_ATTEMPTS": 3})
-    with application.app_context():
-        upgrade()
-    yield application, url
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    services.drop_database(DB_NAME)
+    with app_on_own_database(DB_NAME, {"WECHAT_API_BASE": fake_wechat, "SUBSCRIBE_SEND_ATTEMPTS": 3}) as made:
+        yield made
 
 
 @pytest.fixture

@@ -11,17 +11,14 @@ import time
 from datetime import timedelta
 
 import pytest
-from flask_migrate import upgrade
 
 from app.accounts import staff as staff_service
 from app.accounts import subscribe_messages
 from app.accounts.workers import issue_token
 from app.activities.models import GiftClaim
 from app.extensions import db
-from app.reference.service import load_reference_data
-from tests import services
 from tests.activities.helpers import MP, STAFF, activity_body
-from tests.conftest import RUN_ID, Api, side_app
+from tests.conftest import RUN_ID, Api, app_on_own_database
 from tests.core.test_jobs import wait_for, worker
 from tests.factories import StaffFactory, StationFactory, WorkerFactory
 
@@ -33,22 +30,9 @@ SOON = timedelta(minutes=LEAD, seconds=2)  # so each reminder is due two seconds
 
 @pytest.fixture(scope="module")
 def reminder_db(fake_wechat):
-    url = services.create_database(DB_NAME)
-    overrides = {
-        "SQLALCHEMY_DATABASE_URI": url,
-        "WECHAT_API_BASE": fake_wechat,
-        "SUBSCRIBE_SEND_ATTEMPTS": 3,
-        "ACTIVITY_REMINDER_MINUTES": LEAD,
-    }
-    application = side_app(overrides)
-    with application.app_context():
-        upgrade()
-        load_reference_data()
-    yield application, url
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    services.drop_database(DB_NAME)
+    overrides = {"WECHAT_API_BASE": fake_wechat, "SUBSCRIBE_SEND_ATTEMPTS": 3, "ACTIVITY_REMINDER_MINUTES": LEAD}
+    with app_on_own_database(DB_NAME, overrides, reference_data=True) as made:
+        yield made
 
 
 @pytest.fixture

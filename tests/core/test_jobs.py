@@ -17,13 +17,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 
 import tests.job_tasks  # noqa: F401  (registers the test tasks here too, for enqueue)
 from app.core import clock, jobs
 from app.extensions import db
-from tests import services
-from tests.conftest import RUN_ID, side_app
+from tests.conftest import RUN_ID, app_on_own_database
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DB_NAME = f"{RUN_ID}_jobs"
@@ -39,15 +37,8 @@ FAST = {
 
 @pytest.fixture(scope="module")
 def jobs_db():
-    url = services.create_database(DB_NAME)
-    application = side_app({"SQLALCHEMY_DATABASE_URI": url, "JOBS_RETRY_BASE_SECONDS": 0.5})
-    with application.app_context():
-        upgrade()
-    yield application, url
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    services.drop_database(DB_NAME)
+    with app_on_own_database(DB_NAME, {"JOBS_RETRY_BASE_SECONDS": 0.5}) as made:
+        yield made
 
 
 @pytest.fixture
